@@ -1,0 +1,178 @@
+"""The audit trail: every event, filterable by person, case, kind and date, newest first.
+
+Leads see everything. Analysts see the events of cases they have worked (any event of
+theirs on the case), without the lead-only QA, gold and calibration events and without
+other people's exposure events. Moderators have no audit view.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
+from app.auth import Reviewer, Role
+from app.events import EventKind, EventRecord
+from app.projections import record_of
+from app.review import AccessDenied
+from app.store import LocalStore
+from db.models import Case, Event
+
+MAX_ROWS = 500_000
+K = EventKind
+LEAD_ONLY_PREFIXES = ("qa.", "gold.", "calibration.")
+PERSONAL_KINDS = (str(K.MEDIA_VIEWED), str(K.MEDIA_REVEALED))
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What to show; None means any. Dates are ISO strings, end exclusive."""
+
+    actor: str | None = None
+    case_id: str | None = None
+    kind: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One event as a row of the audit view."""
+
+    local_id: int
+    event_id: str
+    created_at: str
+    actor: str
+    kind: str
+    case_id: str | None
+    case_title: str
+    summary: str
+
+
+class AuditTrail:
+    """Queries over the event log for one person's audit view."""
+
+    def __init__(self, store: LocalStore, person: Reviewer) -> None:
+        if not person.at_least(Role.ANALYST):
+            raise AccessDenied("the audit trail is for analysts and leads")
+        self._store = store
+        self.person = person
+
+    def ids(self, f: TrailFilter) -> array[int]:
+        """Local ids of the matching events, newest first (at most MAX_ROWS)."""
+        query = (
+            select(Event.id)
+            .where(self._visible(), *_conditions(f))
+            .order_by(Event.id.desc())
+            .limit(MAX_ROWS)
+        )
+        with self._store.transaction() as session:
+            return array("q", session.scalars(query))
+
+    def rows(self, local_ids: Sequence[int]) -> dict[int, TrailRow]:
+        """Rows for these ids (missing or hidden ones are absent)."""
+        query = (
+            select(Event, Case.title)
+            .outerjoin(Case, Case.case_id == Event.case_id)
+            .where(Event.id.in_(list(local_ids)), self._visible())
+        )
+        with self._store.transaction() as session:
+            return {ev.id: _row(ev, title) for ev, title in session.execute(query)}
+
+    def record(self, local_id: int) -> EventRecord:
+        """The whole event, chain fields included; KeyError when absent or hidden."""
+        query = select(Event).where(Event.id == local_id, self._visible())
+        with self._store.transaction() as session:
+            row = session.scalars(query).first()
+            if row is None:
+                raise KeyError(f"no event {local_id}")
+            return record_of(row)
+
+    def actors(self) -> list[str]:
+        """People who appear in the visible log (for the person filter)."""
+        query = select(Event.actor).where(self._visible()).distinct().order_by(Event.actor)
+        with self._store.transaction() as session:
+            return list(session.scalars(query))
+
+    def kinds(self) -> list[str]:
+        """Event kinds this person may filter by."""
+        kinds = [str(k) for k in EventKind]
+        if self._is_lead():
+            return kinds
+        return [k for k in kinds if not k.startswith(LEAD_ONLY_PREFIXES)]
+
+    def _is_lead(self) -> bool:
+        return self.person.at_least(Role.LEAD)
+
+    def _visible(self) -> ColumnElement[bool]:
+        if self._is_lead():
+            return true()
+        me = self.person.username
+        worked = select(Event.case_id).where(Event.actor == me, Event.case_id.is_not(None))
+        lead_only = or_(*(Event.kind.startswith(p) for p in LEAD_ONLY_PREFIXES))
+        others_exposure = and_(Event.kind.in_(PERSONAL_KINDS), Event.actor != me)
+        return and_(Event.case_id.in_(worked), ~lead_only, ~others_exposure)
+
+
+def _conditions(f: TrailFilter) -> list[ColumnElement[bool]]:
+    conditions = []
+    if f.actor:
+        conditions.append(Event.actor == f.actor)
+    if f.case_id:
+        conditions.append(Event.case_id == f.case_id)
+    if f.kind:
+        conditions.append(Event.kind == f.kind)
+    if f.start:
+        conditions.append(Event.created_at >= f.start)
+    if f.end:
+        conditions.append(Event.created_at < f.end)
+    return conditions
+
+
+def _row(ev: Event, title: str | None) -> TrailRow:
+    return TrailRow(
+        ev.id,
+        ev.event_id,
+        ev.created_at,
+        ev.actor,
+        ev.kind,
+        ev.case_id,
+        title or "",
+        summarise(ev.kind, json.loads(ev.payload)),
+    )
+
+
+def summarise(kind: str, p: dict[str, object]) -> str:
+    """A one-line description of an event's payload for the trail's list."""
+    match kind:
+        case K.CASE_INGESTED:
+            return f"{p.get('category')} severity {p.get('severity')} into {p.get('queue')}"
+        case K.CASE_LEASED:
+            return f"leased to {p.get('holder')} until {str(p.get('expires_at', ''))[:16]}"
+        case K.DECISION_RECORDED:
+            return f"decided {p.get('action')} under {p.get('category')}"
+        case K.CASE_ESCALATED:
+            return f"escalated: {p.get('reason')}"
+        case K.MEDIA_REVEALED:
+            share = float(p.get("area_share", 0.0))  # type: ignore[arg-type]
+            return (
+                f"revealed {p.get('seconds')} s over {share:.0%} of the picture ({p.get('mode')})"
+            )
+        case K.MEDIA_VIEWED:
+            return f"viewed {p.get('seconds')} s, filtered ({p.get('pipeline')})"
+        case K.QA_ASSIGNED:
+            return f"drawn for QA ({str(p.get('reason', '')).replace('_', ' ')})"
+        case K.QA_REVIEW:
+            return f"blind call: {p.get('action')} under {p.get('policy')}"
+        case K.QA_VERDICT:
+            verdict = str(p.get("verdict"))
+            return verdict if verdict == "agree" else f"{verdict}: should be {p.get('action')}"
+        case K.GOLD_MARKED:
+            return f"marked gold: {p.get('action')}"
+        case _:
+            return ", ".join(
+                f"{k}={v}" for k, v in sorted(p.items()) if not isinstance(v, dict | list)
+            )[:160]

@@ -1,0 +1,56 @@
+"""`python -m app.hub serve|user add|user disable`: the hub without the workstation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.hub import cli
+from app.hub.errors import HubError
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of the hub."""
+    top = argparse.ArgumentParser(prog="python -m app.hub", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the hub API")
+    serve.add_argument("--db", default="sqlite:///hub.db", help="SQLAlchemy database URL")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--token-ttl", type=float, default=None, help="token lifetime, seconds")
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="action", required=True
+    )
+    add = user.add_parser("add", help="create a user")
+    add.add_argument("username")
+    add.add_argument("--db", default="sqlite:///hub.db")
+    add.add_argument("--role", choices=("moderator", "analyst", "lead"), required=True)
+    add.add_argument("--team", default="default")
+    add.add_argument("--clearance", action="append", default=[], dest="clearances")
+    add.add_argument("--password", required=True)
+    disable = user.add_parser("disable", help="disable a user and revoke their tokens")
+    disable.add_argument("username")
+    disable.add_argument("--db", default="sqlite:///hub.db")
+    return top
+
+
+def main(argv: list[str]) -> int:
+    """Run one hub command; the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return cli.serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+        if args.action == "add":
+            cli.user_add(
+                args.db, args.username, args.role, args.team, args.clearances, args.password
+            )
+        else:
+            cli.user_disable(args.db, args.username)
+    except HubError as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""Who may see and do what on the hub. The hub enforces every rule on every call.
+
+Identity: every endpoint but login needs `Authorization: Bearer <token>`; an unknown,
+forged or expired token, or one of a disabled user, gets 401.
+
+Seeing (pull, blobs, leases, access checks):
+- A user sees only their own team's events and cases.
+- A case with a clearance (e.g. "child_safety") is visible only to users holding that
+  clearance; its events and its media never leave the hub for anyone else.
+- `qa.verdict` events go to leads only. `media.viewed` and `media.revealed` (personal
+  exposure figures) go to leads and to the person who produced them, so team wellbeing is
+  aggregated on lead workstations only. `incident.opened` goes to analysts and leads.
+- A blob is served only to a user who may see a case whose ingest payload references it.
+
+Doing (push, intake, blobs, users):
+- A pushed event's actor must be the caller, and a device pushes for one user only
+  (its first pusher); workstations use one device_id per user per machine.
+- Lead-only kinds: `qa.verdict`, `case.adjudicated`, `team.filters_set`.
+  Analyst-or-lead kinds: `incident.opened`, `case.ingested`. Every other kind: any role.
+- Events on a case need the case in the caller's team and the case's clearance.
+- Intake and blob upload: analysts and leads. User admin: leads, for their own team,
+  granting only clearances they hold themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.events import EventKind
+
+ROLES = ("moderator", "analyst", "lead")
+_LEAD_KINDS = frozenset(
+    {EventKind.QA_VERDICT, EventKind.CASE_ADJUDICATED, EventKind.TEAM_FILTERS_SET}
+)
+_ANALYST_KINDS = frozenset({EventKind.INCIDENT_OPENED, EventKind.CASE_INGESTED})
+_PERSONAL_KINDS = frozenset({EventKind.MEDIA_VIEWED, EventKind.MEDIA_REVEALED})
+KNOWN_KINDS = frozenset(kind.value for kind in EventKind)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of a request."""
+
+    username: str
+    team: str
+    role: str
+    clearances: frozenset[str]
+
+    @property
+    def is_lead(self) -> bool:
+        """Leads audit, adjudicate and administer their team."""
+        return self.role == "lead"
+
+    @property
+    def may_intake(self) -> bool:
+        """Analysts and leads bring new cases (and their media) into the hub."""
+        return self.role in ("analyst", "lead")
+
+    def may_push_kind(self, kind: str) -> bool:
+        """Whether this caller's role may author events of kind."""
+        if kind in _LEAD_KINDS:
+            return self.is_lead
+        if kind in _ANALYST_KINDS:
+            return self.may_intake
+        return True
+
+    def may_see_case(self, team: str, clearance: str | None) -> bool:
+        """Whether a case of team with clearance is visible to this caller."""
+        return team == self.team and (clearance is None or clearance in self.clearances)
+
+    def others_hidden_kinds(self) -> frozenset[str]:
+        """Kinds this caller receives only when they authored the event themselves."""
+        if self.is_lead:
+            return frozenset()
+        hidden = set(_PERSONAL_KINDS | {EventKind.QA_VERDICT})
+        if self.role == "moderator":
+            hidden.add(EventKind.INCIDENT_OPENED)
+        return frozenset(str(kind) for kind in hidden)

@@ -1,0 +1,150 @@
+"""The /v1 routes: thin handlers that check input and call the hub's modules."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.hub import blobs, ingest, intake, leases, pull
+from app.hub.access import Principal
+from app.hub.accounts import (
+    create_user,
+    disable_user,
+    find_user,
+    issue_token,
+    principal_of,
+    verify_password,
+)
+from app.hub.context import Caller, Context, iso_ms
+from app.hub.errors import HubError
+from app.hub.schemas import (
+    MAX_PULL_LIMIT,
+    BlobStored,
+    IntakeRequest,
+    IntakeResponse,
+    LeaseRequest,
+    LeaseResponse,
+    LoginRequest,
+    LoginResponse,
+    NewUser,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    UserInfo,
+)
+from db.hub.engine import write_transaction
+
+router = APIRouter(prefix="/v1")
+
+
+@router.post("/auth/login")
+def login(ctx: Context, body: LoginRequest) -> LoginResponse:
+    """Exchange a username and password for a bearer token; 401 when refused."""
+    with write_transaction(ctx.engine) as conn:
+        user = find_user(conn, body.username)
+        if user is None or user.disabled or not verify_password(body.password, user.password_hash):
+            raise HubError(401, "invalid credentials")
+        expires = ctx.now_ms() + int(ctx.token_ttl * 1000)
+        token = issue_token(conn, user.username, expires)
+    return LoginResponse(token=token, expires_at=iso_ms(expires), user=_info(principal_of(user)))
+
+
+@router.post("/events/push")
+def push_events(ctx: Context, user: Caller, body: PushRequest) -> PushResponse:
+    """Store a device's batch (resends are acknowledged again) and acknowledge it."""
+    ack = ingest.push(ctx.engine, user, body.device_id, body.events, ctx.now_ms())
+    ctx.crash_point("after_commit_before_reply")
+    return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq)
+
+
+@router.get("/events/pull", response_model=PullResponse)
+def pull_events(
+    ctx: Context,
+    user: Caller,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> Response:
+    """Events after cursor that the caller may see, and the cursor for the next pull."""
+    events, next_cursor = pull.pull(ctx.engine, user, cursor, limit)
+    # Serialized here: FastAPI's generic encoder is several times slower on large pages.
+    body = json.dumps({"events": events, "cursor": next_cursor}, ensure_ascii=False)
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+@router.put("/blobs/{sha256}")
+async def put_blob(ctx: Context, user: Caller, sha256: str, request: Request) -> BlobStored:
+    """Store a media blob under its SHA-256 (the body must hash to it); idempotent."""
+    data = await request.body()
+    created = await run_in_threadpool(blobs.put_blob, ctx.engine, user, sha256, data, ctx.now_ms())
+    return BlobStored(sha256=sha256, size=len(data), created=created)
+
+
+@router.get("/blobs/{sha256}", response_class=Response)
+def get_blob(ctx: Context, user: Caller, sha256: str) -> Response:
+    """A blob's bytes, if the caller may see a case that references it (404 otherwise)."""
+    data = blobs.get_blob(ctx.engine, user, sha256)
+    return Response(data, media_type="application/octet-stream")
+
+
+@router.post("/leases")
+def lease_cases(ctx: Context, user: Caller, body: LeaseRequest) -> LeaseResponse:
+    """Lease some cases (count) or named cases (case_ids) for ttl_seconds."""
+    return leases.lease(ctx.engine, user, body, ctx.now_ms())
+
+
+@router.delete("/leases/{case_id}")
+def release_case(ctx: Context, user: Caller, case_id: str) -> dict[str, bool]:
+    """Give a lease back."""
+    return {"released": leases.release(ctx.engine, user, case_id)}
+
+
+@router.post("/intake")
+def intake_cases(ctx: Context, user: Caller, body: IntakeRequest) -> IntakeResponse:
+    """Bring new cases in as case.ingested events (analysts and leads)."""
+    return intake.intake(ctx.engine, user, body.cases, ctx.now_ms())
+
+
+@router.post("/users", status_code=201)
+def add_user(ctx: Context, user: Caller, body: NewUser) -> UserInfo:
+    """Create a user in the lead's team with clearances the lead holds."""
+    if not user.is_lead:
+        raise HubError(403, "only a lead may add users")
+    if body.team != user.team or not set(body.clearances) <= user.clearances:
+        raise HubError(403, "a lead adds users to their own team and clearances only")
+    with write_transaction(ctx.engine) as conn:
+        create_user(
+            conn, body.username, body.role, body.team, body.clearances, body.password, ctx.now_ms()
+        )
+    return UserInfo(
+        username=body.username,
+        role=body.role,
+        team=body.team,
+        clearances=sorted(set(body.clearances)),
+    )
+
+
+@router.post("/users/{username}/disable")
+def disable(ctx: Context, user: Caller, username: str) -> dict[str, bool]:
+    """Disable a user of the lead's team and revoke their tokens."""
+    if not user.is_lead:
+        raise HubError(403, "only a lead may disable users")
+    if username == user.username:
+        raise HubError(422, "a lead cannot disable themselves")
+    with write_transaction(ctx.engine) as conn:
+        target = find_user(conn, username)
+        if target is None or target.team != user.team:
+            raise HubError(404, f"no user {username!r} in your team")
+        disable_user(conn, username)
+    return {"disabled": True}
+
+
+def _info(principal: Principal) -> UserInfo:
+    return UserInfo(
+        username=principal.username,
+        role=principal.role,
+        team=principal.team,
+        clearances=sorted(principal.clearances),
+    )

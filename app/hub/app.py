@@ -1,0 +1,33 @@
+"""The hub application factory: dependencies in, a FastAPI app out (no globals)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app.hub.api import router
+from app.hub.blobs import MAX_BLOB_BYTES
+from app.hub.context import CRASH_POINTS, DEFAULT_TOKEN_TTL, HubContext
+from app.hub.errors import install_error_handlers
+from app.hub.limits import BodyLimit
+
+
+def create_app(
+    engine: Engine,
+    *,
+    clock: Callable[[], float] = time.time,
+    token_ttl: float = DEFAULT_TOKEN_TTL,
+    crash_at: str | None = None,
+) -> FastAPI:
+    """The hub API over engine (already migrated); clock gives seconds since the epoch."""
+    if crash_at is not None and crash_at not in CRASH_POINTS:
+        raise ValueError(f"unknown crash point {crash_at!r}; known: {sorted(CRASH_POINTS)}")
+    app = FastAPI(title="Veil hub", version="1", docs_url=None, redoc_url=None)
+    app.state.hub = HubContext(engine, clock=clock, token_ttl=token_ttl, crash_at=crash_at)
+    app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, blob_limit=MAX_BLOB_BYTES)
+    return app

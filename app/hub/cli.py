@@ -1,0 +1,55 @@
+"""What the `veil hub` commands do: serve the API, add and disable users."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import uvicorn
+
+from app.hub.accounts import create_user, disable_user
+from app.hub.app import create_app
+from app.hub.context import DEFAULT_TOKEN_TTL
+from db.hub.engine import make_engine, upgrade, write_transaction
+
+CRASH_ENV = "VEIL_HUB_CRASH_AT"
+TOKEN_TTL_ENV = "VEIL_HUB_TOKEN_TTL"
+
+
+def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) -> int:
+    """Migrate the database, then serve the hub API until stopped; the exit status."""
+    if token_ttl is None:
+        token_ttl = float(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL))
+    engine = make_engine(db_url, pool_size=10, max_overflow=20)
+    try:
+        upgrade(engine)
+        app = create_app(engine, token_ttl=token_ttl, crash_at=os.environ.get(CRASH_ENV) or None)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def user_add(
+    db_url: str, username: str, role: str, team: str, clearances: list[str], password: str
+) -> None:
+    """Create a user directly in the hub database (the first lead comes from here)."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        with write_transaction(engine) as conn:
+            now_ms = int(time.time() * 1000)
+            create_user(conn, username, role, team, clearances, password, now_ms)
+    finally:
+        engine.dispose()
+
+
+def user_disable(db_url: str, username: str) -> None:
+    """Disable a user and revoke their tokens."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        with write_transaction(engine) as conn:
+            disable_user(conn, username)
+    finally:
+        engine.dispose()

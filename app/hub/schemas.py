@@ -1,0 +1,149 @@
+"""Request and response bodies of the hub API (they also make /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+MAX_PUSH_EVENTS = 1000
+MAX_PULL_LIMIT = 5000
+MAX_INTAKE_CASES = 1000
+MAX_LEASE_CASES = 500
+MAX_LEASE_TTL = 7 * 24 * 3600
+
+
+class UserInfo(BaseModel):
+    """A user as the API shows it (never the password hash)."""
+
+    username: str
+    role: str
+    team: str
+    clearances: list[str]
+
+
+class LoginRequest(BaseModel):
+    """Credentials for POST /v1/auth/login."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class LoginResponse(BaseModel):
+    """A bearer token, its expiry (ISO 8601 UTC) and who it belongs to."""
+
+    token: str
+    expires_at: str
+    user: UserInfo
+
+
+class NewUser(UserInfo):
+    """POST /v1/users: a user to create, with an initial password."""
+
+    password: str = Field(max_length=1024)
+
+
+class PushRequest(BaseModel):
+    """One device's events (EventRecord.to_wire dicts) in device_seq order."""
+
+    device_id: str = Field(min_length=1, max_length=64)
+    events: list[dict[str, Any]]
+
+
+class PushResponse(BaseModel):
+    """server_seq of every event of the batch, and the device's last stored device_seq."""
+
+    acked: dict[str, int]
+    last_device_seq: int
+
+
+class PullResponse(BaseModel):
+    """Visible events after the cursor (with server_seq) and the cursor to pass next."""
+
+    events: list[dict[str, Any]]
+    cursor: int
+
+
+class MediaRef(BaseModel):
+    """One media item of a case, uploaded beforehand as a blob."""
+
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    kind: str = Field(max_length=32)
+    mime: str = Field(max_length=128)
+    filename: str = Field(max_length=255)
+    size: int = Field(ge=0)
+
+
+class CaseSpec(BaseModel):
+    """A case as intake brings it in; also the payload of a case.ingested event."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    external_id: str = Field(min_length=1, max_length=255)
+    category: str = Field(min_length=1, max_length=64)
+    subcategory: str | None = Field(default=None, max_length=64)
+    severity: int = Field(ge=1, le=4)
+    queue: str = Field(default="default", min_length=1, max_length=64)
+    team: str | None = Field(default=None, max_length=64)
+    clearance: str | None = Field(default=None, max_length=64)
+    title: str = ""
+    report_reason: str = ""
+    text: str = ""
+    reported_at: str | None = None
+    report_count: int = Field(default=1, ge=0)
+    media: list[MediaRef] = []
+
+
+class IntakeRequest(BaseModel):
+    """POST /v1/intake: cases whose media are already stored as blobs."""
+
+    cases: list[CaseSpec] = Field(max_length=MAX_INTAKE_CASES)
+
+
+class IntakeCreated(BaseModel):
+    """One case intake created."""
+
+    external_id: str
+    case_id: str
+    event_id: str
+    server_seq: int
+
+
+class IntakeResponse(BaseModel):
+    """Created cases, and external_ids skipped because the team already has them."""
+
+    created: list[IntakeCreated]
+    skipped: list[str]
+
+
+class LeaseRequest(BaseModel):
+    """POST /v1/leases: either a number of cases to pick or the case_ids wanted."""
+
+    count: int | None = Field(default=None, ge=1, le=MAX_LEASE_CASES)
+    case_ids: list[str] | None = Field(default=None, max_length=MAX_LEASE_CASES)
+    ttl_seconds: int = Field(ge=1, le=MAX_LEASE_TTL)
+    queue: str | None = None
+
+
+class LeaseGrant(BaseModel):
+    """A lease the caller holds until expires_at (ISO 8601 UTC)."""
+
+    case_id: str
+    holder: str
+    expires_at: str
+
+
+class LeaseResponse(BaseModel):
+    """Leases granted, and requested case_ids that were not (leased by someone else)."""
+
+    granted: list[LeaseGrant]
+    refused: list[str]
+
+
+class BlobStored(BaseModel):
+    """The answer to PUT /v1/blobs/{sha256}."""
+
+    sha256: str
+    size: int
+    created: bool

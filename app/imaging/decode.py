@@ -1,0 +1,114 @@
+"""Decode reported media at display size, or say clearly why it cannot be shown.
+
+`decode_for_display` raises only MediaError for bad input, whatever the file holds.
+The type comes from the bytes, never the name. A name that lies about a decodable type
+(a PNG named .jpg, common with re-uploaded media) is decoded by its content and the
+mismatch is reported in DecodedMedia.notes; a name that promises media the file does not
+hold (text named .png) is a MediaError whose reason names the mismatch.
+
+Pictures are checked against the 100 MP limit from their header before any decoder
+allocates; JPEGs decode through libjpeg's DCT scaling; EXIF orientation is applied;
+transparent areas show over neutral gray. Videos give their first frame (see video.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import zlib
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO
+
+import cv2
+from PIL import Image, UnidentifiedImageError
+
+from app.imaging import sniff
+from app.imaging.media import DecodedMedia, MediaError, check_pixels
+from app.imaging.stills import decode_picture
+from app.imaging.video import VideoReader
+
+__all__ = ["DecodedMedia", "MediaError", "decode_for_display", "sniff_mime"]
+
+_log = logging.getLogger(__name__)
+# Errors decoders raise on hostile or damaged input; anything else is our bug, logged.
+_DECODER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error, cv2.error)
+_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+def sniff_mime(path: Path) -> str:
+    """The MIME type the file's first bytes show ("application/x-empty" when empty)."""
+    with _open(path) as f:
+        try:
+            return sniff.sniff_bytes(f.read(32))
+        except OSError as exc:
+            raise MediaError(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def decode_for_display(path: Path, max_side: int = 2048) -> DecodedMedia:
+    """Display-sized RGB frames of an image, animation or video; MediaError if unusable."""
+    if max_side < 1:
+        raise ValueError(f"max_side must be positive, got {max_side}")
+    mime = sniff_mime(path)
+    mismatch = sniff.extension_mismatch(path.suffix, mime)
+    if mime == sniff.EMPTY:
+        raise MediaError("file is empty")
+    if not mime.startswith(("image/", "video/")):
+        found = sniff.label(mime)
+        raise MediaError(mismatch or f"unsupported type: {found}, not an image or video")
+    try:
+        media = _decode(path, mime, max_side)
+    except MediaError:
+        raise
+    except Exception as exc:
+        raise MediaError(_reason(exc, sniff.label(mime))) from exc
+    return replace(media, notes=(mismatch,)) if mismatch else media
+
+
+def _decode(path: Path, mime: str, max_side: int) -> DecodedMedia:
+    if mime.startswith("video/"):
+        with VideoReader(path, max_side) as video:
+            return DecodedMedia(
+                "video",
+                [video.read(0)],
+                video.source_size,
+                video.frame_count,
+                video.fps,
+                video.has_audio,
+                mime,
+            )
+    with _open(path) as f:
+        size = sniff.header_size(f, mime)
+    if size is not None:
+        check_pixels(*size)
+    return decode_picture(path, mime, max_side)
+
+
+def _reason(exc: Exception, label: str) -> str:
+    message = str(exc).split(" (")[0] or type(exc).__name__
+    if isinstance(exc, _BOMB):
+        return f"decompression bomb: {message}"
+    if "truncated" in message.lower() or isinstance(exc, EOFError):
+        return f"truncated {label}: image file is truncated"
+    if isinstance(exc, UnidentifiedImageError):
+        return f"corrupt {label}: no readable {label} image in the file"
+    if isinstance(exc, MemoryError):
+        return f"too large: not enough memory to decode this {label}"
+    if isinstance(exc, _DECODER_ERRORS):
+        return f"corrupt {label}: {message}"
+    _log.exception("unexpected error decoding a %s", label)
+    return f"cannot decode {label}: {type(exc).__name__}: {message}"
+
+
+def _open(path: Path) -> BinaryIO:
+    """open(path, 'rb'), its failures turned into reasons a moderator can read."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise MediaError("file not found") from None
+    except IsADirectoryError:
+        raise MediaError("not a file: it is a folder") from None
+    except PermissionError:
+        raise MediaError("cannot read file: permission denied") from None
+    except OSError as exc:
+        raise MediaError(f"cannot read file: {exc.strerror or exc}") from None

@@ -1,0 +1,49 @@
+"""Prepare one media item for display, off the UI thread: verify, decode, filter.
+
+The result carries the filtered frame the viewer paints first; the raw frame stays in
+memory only for a momentary reveal and is never painted unless the reviewer asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.imaging.decode import DecodedMedia, MediaError, decode_for_display
+from app.imaging.pipeline import FilterPipeline
+from db.blobs import BlobCorrupt, BlobMissing, BlobStore
+
+DISPLAY_MAX_SIDE = 1600
+
+
+@dataclass(frozen=True)
+class PreparedMedia:
+    """A display-sized item: the filtered frame, the raw one, and what was done."""
+
+    sha256: str
+    filtered: np.ndarray
+    raw: np.ndarray
+    pipeline: FilterPipeline
+    decoded: DecodedMedia
+
+
+class MediaUnavailable(Exception):
+    """Why an item cannot be shown, in words for the reviewer."""
+
+
+def prepare_media(
+    blobs: BlobStore, sha256: str, pipeline: FilterPipeline, max_side: int = DISPLAY_MAX_SIDE
+) -> PreparedMedia:
+    """Verify the blob, decode it at display size and filter it; MediaUnavailable if not."""
+    try:
+        path = blobs.verified_path(sha256)
+        decoded = decode_for_display(path, max_side)
+    except BlobCorrupt as exc:
+        raise MediaUnavailable(f"the stored file is damaged ({exc}); it is not shown") from exc
+    except BlobMissing as exc:
+        raise MediaUnavailable(f"{exc}; it will be fetched at the next sync") from exc
+    except MediaError as exc:
+        raise MediaUnavailable(exc.reason) from exc
+    raw = decoded.frames[0]
+    return PreparedMedia(sha256, pipeline.apply(raw), raw, pipeline, decoded)

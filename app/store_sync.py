@@ -1,0 +1,184 @@
+"""The store's side of sync: pulled events and acknowledgements folded in one transaction.
+
+Projections are folded in canonical order: acknowledged events by server_seq, then this
+workstation's pending ones by local id. A pulled page usually continues a case where it
+left off (every new event has a higher server_seq than what the case holds and nothing of
+the case is pending), and then the new events are simply folded on top. Otherwise the
+case is refolded from its whole log, so every node ends with the same projections
+whatever order the events arrived in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.events import GENESIS_HASH, ChainBreak, EventRecord, canonical_json, chain_hash
+from app.projections import apply_event, refold_cases
+from db.models import Device, Event
+
+CHUNK = 500
+
+
+class RemoteBatch:
+    """One transaction's worth of pulled events or hub acknowledgements."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def apply(self, records: Sequence[EventRecord]) -> int:
+        """Insert the unknown events and fold their cases; how many were new."""
+        known = self._known({r.event_id for r in records})
+        fresh = sorted((r for r in records if r.event_id not in known), key=_canonical)
+        late = {
+            r.event_id: r.server_seq
+            for r in records
+            if r.event_id in known and known[r.event_id] is None and r.server_seq is not None
+        }
+        by_case: dict[str, list[EventRecord]] = defaultdict(list)
+        for rec in fresh:
+            if rec.case_id is not None:
+                by_case[rec.case_id].append(rec)
+        late_cases = self._cases_of(late)
+        settled = self._settled_cases(by_case, late_cases)
+        self._set_server_seqs(late)
+        self._insert(fresh)
+        self._advance_own_devices(fresh)
+        for case_id in settled:
+            for rec in by_case[case_id]:
+                apply_event(self.session, rec)
+        refold_cases(self.session, (set(by_case) | late_cases) - set(settled))
+        return len(fresh)
+
+    def acknowledge(self, acks: dict[str, int]) -> None:
+        """Fill in server_seqs; refold cases where the new order differs from the folded one."""
+        if not acks:
+            return
+        touched = self._cases_of(acks)
+        self._set_server_seqs(acks)
+        # Pending events of another person on the same case were folded between these;
+        # now they come after them, so the case is folded again in the new order.
+        still_pending = self._pending_cases(touched)
+        if still_pending:
+            refold_cases(self.session, still_pending)
+
+    def _known(self, event_ids: Iterable[str]) -> dict[str, int | None]:
+        ids, out = sorted(event_ids), {}
+        for start in range(0, len(ids), CHUNK):
+            query = select(Event.event_id, Event.server_seq).where(
+                Event.event_id.in_(ids[start : start + CHUNK])
+            )
+            out.update({eid: seq for eid, seq in self.session.execute(query)})
+        return out
+
+    def _cases_of(self, event_ids: Iterable[str]) -> set[str]:
+        ids, out = sorted(event_ids), set[str]()
+        for start in range(0, len(ids), CHUNK):
+            query = select(Event.case_id).where(
+                Event.event_id.in_(ids[start : start + CHUNK]), Event.case_id.is_not(None)
+            )
+            out.update(str(c) for c in self.session.scalars(query))
+        return out
+
+    def _pending_cases(self, case_ids: set[str]) -> set[str]:
+        ids, out = sorted(case_ids), set[str]()
+        for start in range(0, len(ids), CHUNK):
+            query = select(Event.case_id).where(
+                Event.case_id.in_(ids[start : start + CHUNK]), Event.server_seq.is_(None)
+            )
+            out.update(str(c) for c in self.session.scalars(query.distinct()))
+        return out
+
+    def _settled_cases(
+        self, by_case: dict[str, list[EventRecord]], late_cases: set[str]
+    ) -> list[str]:
+        """Cases whose new events all come after everything the case already holds."""
+        ids = sorted(set(by_case) - late_cases)
+        settled = []
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            query = (
+                select(
+                    Event.case_id,
+                    func.max(Event.server_seq),
+                    func.count(Event.id) - func.count(Event.server_seq),
+                )
+                .where(Event.case_id.in_(chunk))
+                .group_by(Event.case_id)
+            )
+            held = {case: (top, pending) for case, top, pending in self.session.execute(query)}
+            for case_id in chunk:
+                top, pending = held.get(case_id, (None, 0))
+                first = by_case[case_id][0].server_seq
+                if pending == 0 and (top is None or (first is not None and first > top)):
+                    settled.append(case_id)
+        return settled
+
+    def _set_server_seqs(self, acks: Mapping[str, int | None]) -> None:
+        params = [{"eid": eid, "seq": seq} for eid, seq in acks.items() if seq is not None]
+        if not params:
+            return
+        table = Event.__table__
+        statement = (
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.event_id == bindparam("eid"), table.c.server_seq.is_(None))
+            .values(server_seq=bindparam("seq"))
+        )
+        self.session.connection().execute(statement, params)
+
+    def _insert(self, fresh: Sequence[EventRecord]) -> None:
+        if fresh:
+            self.session.execute(insert(Event), [row_values(r) for r in fresh])
+
+    def _advance_own_devices(self, fresh: Sequence[EventRecord]) -> None:
+        """A chain of ours that comes back from the hub longer than we hold it (a restored
+        store) continues after what the hub has, never forking it."""
+        own = {d.device_id: d for d in self.session.scalars(select(Device))}
+        for rec in fresh:
+            device = own.get(rec.device_id)
+            if device is not None and rec.device_seq > device.last_seq:
+                device.last_seq, device.last_hash = rec.device_seq, rec.hash
+
+
+def _canonical(rec: EventRecord) -> tuple[bool, int]:
+    return rec.server_seq is None, rec.server_seq or 0
+
+
+def row_values(rec: EventRecord) -> dict[str, object]:
+    """The events-table row of a record."""
+    return {
+        "event_id": rec.event_id,
+        "device_id": rec.device_id,
+        "device_seq": rec.device_seq,
+        "actor": rec.actor,
+        "kind": rec.kind,
+        "case_id": rec.case_id,
+        "payload": canonical_json(rec.payload),
+        "seen_head": rec.seen_head,
+        "created_at": rec.created_at,
+        "server_seq": rec.server_seq,
+        "prev_hash": rec.prev_hash,
+        "hash": rec.hash,
+    }
+
+
+def verify_partial_chain(records: Sequence[EventRecord]) -> ChainBreak | None:
+    """Check another device's events (device_seq order) where some may be missing."""
+    previous: EventRecord | None = None
+    for rec in records:
+        if chain_hash(rec) != rec.hash:
+            return _break(rec, "hash does not match content")
+        if rec.device_seq == 1 and rec.prev_hash != GENESIS_HASH:
+            return _break(rec, "the first event does not start from the genesis hash")
+        linked = previous is not None and previous.device_seq == rec.device_seq - 1
+        if linked and previous is not None and rec.prev_hash != previous.hash:
+            return _break(rec, "prev_hash does not match")
+        previous = rec
+    return None
+
+
+def _break(rec: EventRecord, reason: str) -> ChainBreak:
+    return ChainBreak(rec.event_id, rec.device_id, rec.device_seq, reason)

@@ -1,0 +1,1 @@
+"""Workstation <-> hub synchronisation: the HTTP client (client.py) and the sync engine."""

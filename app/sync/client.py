@@ -1,0 +1,225 @@
+"""HubClient: the workstation's HTTP client of the team hub (see ARCHITECTURE.md, sync).
+
+Errors come in kinds a sync loop can act on: HubUnreachable (no answer, a cut, a 5xx:
+retry later), AuthExpired (log in again), HubRejected (the hub refused the request with
+a reason: retrying the same request will not help).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.events import EventRecord, chain_hash
+
+MAX_PUSH_EVENTS = 1000
+
+
+class HubError(Exception):
+    """Base of every error HubClient raises."""
+
+
+class HubUnreachable(HubError):
+    """The hub did not answer (connection refused or cut, timeout, 5xx): retry later."""
+
+
+class DamagedTransfer(HubUnreachable):
+    """A pulled event or blob did not hash to what it claims: nothing was used; retry later."""
+
+
+class AuthExpired(HubError):
+    """The token is missing, expired, revoked or unknown: log in again."""
+
+
+class HubRejected(HubError):
+    """The hub refused the request (4xx); the reason says why."""
+
+    def __init__(self, status: int, reason: str, body: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{status}: {reason}")
+        self.status = status
+        self.reason = reason
+        self.body = body or {}
+
+
+@dataclass(frozen=True)
+class HubUser:
+    """Who a token belongs to, as the hub sees them."""
+
+    username: str
+    role: str
+    team: str
+    clearances: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Login:
+    """A successful login: the bearer token and its expiry (ISO 8601 UTC)."""
+
+    token: str
+    expires_at: str
+    user: HubUser
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A case the hub leased to holder until expires_at (ISO 8601 UTC)."""
+
+    case_id: str
+    holder: str
+    expires_at: str
+
+
+class HubClient:
+    """Typed calls to the hub API over one keep-alive HTTP connection pool."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.token = token
+        self._http = httpx.Client(
+            base_url=base_url, timeout=timeout, transport=transport, verify=_tls_context()
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def login(self, username: str, password: str) -> Login:
+        """Log in; the client then uses the new token. HubRejected(401) when refused."""
+        body = {"username": username, "password": password}
+        data = self._json("POST", "/v1/auth/login", json=body, auth=False)
+        user = data["user"]
+        self.token = data["token"]
+        return Login(
+            token=data["token"],
+            expires_at=data["expires_at"],
+            user=HubUser(user["username"], user["role"], user["team"], tuple(user["clearances"])),
+        )
+
+    def push(self, device_id: str, events: list[EventRecord]) -> dict[str, int]:
+        """Send one batch of a device's events in device_seq order; event_id -> server_seq."""
+        if len(events) > MAX_PUSH_EVENTS:
+            raise ValueError(f"push at most {MAX_PUSH_EVENTS} events per call")
+        body = {"device_id": device_id, "events": [e.to_wire() for e in events]}
+        acked: dict[str, int] = self._json("POST", "/v1/events/push", json=body)["acked"]
+        return acked
+
+    def pull(self, cursor: int, limit: int = 1000) -> tuple[list[EventRecord], int]:
+        """Visible events after cursor (server_seq set, hashes checked) and the next cursor.
+
+        The cursor may pass the last event returned (events hidden from this user); store
+        it with the applied events and send it back as is.
+        """
+        params = {"cursor": cursor, "limit": limit}
+        data = self._json("GET", "/v1/events/pull", params=params)
+        events = [EventRecord.from_wire(e) for e in data["events"]]
+        for event in events:
+            if chain_hash(event) != event.hash:
+                raise DamagedTransfer(f"event {event.event_id} does not match its hash")
+        return events, int(data["cursor"])
+
+    def put_blob(self, sha256: str, data: bytes) -> bool:
+        """Upload media under its SHA-256; True when the hub did not have it yet."""
+        headers = {"content-type": "application/octet-stream"}
+        answer = self._json("PUT", f"/v1/blobs/{sha256}", content=data, headers=headers)
+        return bool(answer["created"])
+
+    def get_blob(self, sha256: str) -> bytes:
+        """Media bytes, verified against their SHA-256 (DamagedTransfer otherwise)."""
+        data = self._call("GET", f"/v1/blobs/{sha256}").content
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise DamagedTransfer(f"blob {sha256} arrived damaged")
+        return data
+
+    def lease(
+        self,
+        *,
+        count: int | None = None,
+        case_ids: list[str] | None = None,
+        ttl: int = 3600,
+        queue: str | None = None,
+    ) -> tuple[list[Lease], list[str]]:
+        """Lease count cases (or the case_ids given) for ttl seconds; (granted, refused)."""
+        body = {"count": count, "case_ids": case_ids, "ttl_seconds": ttl, "queue": queue}
+        data = self._json("POST", "/v1/leases", json=body)
+        granted = [Lease(g["case_id"], g["holder"], g["expires_at"]) for g in data["granted"]]
+        return granted, list(data["refused"])
+
+    def release(self, case_id: str) -> bool:
+        """Give a lease back; False when nobody held it."""
+        return bool(self._json("DELETE", f"/v1/leases/{case_id}")["released"])
+
+    def intake(self, cases: list[dict[str, Any]]) -> dict[str, Any]:
+        """Bring cases in (media uploaded first); {"created": [...], "skipped": [...]}."""
+        result: dict[str, Any] = self._json("POST", "/v1/intake", json={"cases": cases})
+        return result
+
+    def add_user(
+        self, username: str, password: str, role: str, team: str, clearances: list[str]
+    ) -> HubUser:
+        """Create a user (leads only, in their own team)."""
+        body = {
+            "username": username,
+            "password": password,
+            "role": role,
+            "team": team,
+            "clearances": clearances,
+        }
+        data = self._json("POST", "/v1/users", json=body)
+        return HubUser(data["username"], data["role"], data["team"], tuple(data["clearances"]))
+
+    def disable_user(self, username: str) -> None:
+        """Disable a user of the lead's team and revoke their tokens."""
+        self._json("POST", f"/v1/users/{username}/disable")
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._call(method, path, **kwargs).json()
+
+    def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if auth and self.token is not None:
+            headers["authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise HubUnreachable(f"{method} {path}: {exc!r}") from exc
+        _raise_for(response, auth)
+        return response
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verifying TLS context, built once per process (each costs ~40 ms)."""
+    return httpx.create_ssl_context()
+
+
+def _raise_for(response: httpx.Response, auth: bool) -> None:
+    """Turn an error answer into the HubError a caller can act on."""
+    if response.status_code < 400:
+        return
+    if response.status_code >= 500:
+        raise HubUnreachable(f"hub error {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"detail": response.text[:200]}
+    reason = str(body.get("detail", "")) if isinstance(body, dict) else str(body)
+    if response.status_code == 401 and auth:
+        raise AuthExpired(reason)
+    raise HubRejected(response.status_code, reason, body if isinstance(body, dict) else None)

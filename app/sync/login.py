@@ -1,0 +1,90 @@
+"""Logging in on a hub workstation: the hub decides, the local account is its offline copy.
+
+With the hub reachable, the hub checks the password; the token is kept (app/sync/link.py)
+and the person's local account is created or refreshed from what the hub says (role,
+clearances) with a hash of the password just used, so the same person can log in later
+while the network is gone.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.auth import Accounts, AuthError, Reviewer, Role, hash_password
+from app.clock import iso
+from app.store import LocalStore
+from app.sync.client import HubClient, HubRejected, HubUnreachable, Login
+from app.sync.link import HubLink, LinkError
+from db.models import User
+
+
+class HubAccounts:
+    """`authenticate` like app.auth.Accounts, against the hub the data dir is bound to."""
+
+    def __init__(self, store: LocalStore, link: HubLink, *, timeout: float = 5.0) -> None:
+        self.store = store
+        self.link = link
+        self.timeout = timeout
+        self.offline = False
+
+    def authenticate(self, username: str, password: str) -> Reviewer:
+        """The Reviewer for a login the hub accepts (or, offline, the local copy does)."""
+        url = self.link.url
+        if url is None:
+            raise LinkError("this data dir is not connected to a hub")
+        try:
+            with HubClient(url, timeout=self.timeout) as client:
+                login = client.login(username, password)
+        except HubUnreachable:
+            self.offline = True
+            try:
+                return Accounts(self.store).authenticate(username, password)
+            except AuthError:
+                raise AuthError(
+                    f"the hub at {url} cannot be reached, and {username} has no offline login "
+                    "here yet (or the password is wrong)"
+                ) from None
+        except HubRejected as exc:
+            if exc.status == 401:
+                raise AuthError("wrong user name or password") from None
+            raise AuthError(f"the hub refused the login: {exc.reason}") from None
+        self.offline = False
+        return remember_login(self.store, self.link, login, password)
+
+
+def connect(store: LocalStore, link: HubLink, url: str) -> None:
+    """Bind the data dir to the hub at url (LinkError if it holds offline work)."""
+    link.bind(url, store_has_own_work=store.event_count() > 0)
+
+
+def remember_login(
+    store: LocalStore, link: HubLink, login: Login, password: str | None
+) -> Reviewer:
+    """Keep the token, refresh the local account (when the password is known, for logging
+    in offline later); a changed view of the log restarts the person's pull at 0."""
+    user = login.user
+    previous = link.credential(user.username)
+    link.remember(login)
+    seen_before = previous is not None and (previous.team, set(previous.clearances)) == (
+        user.team,
+        set(user.clearances),
+    )
+    if not seen_before:
+        store.reset_cursor(user.username)  # the hub now shows this person other events
+    if password is not None:
+        _cache_account(store, login, password)
+    return Reviewer(user.username, user.username, Role(user.role), frozenset(user.clearances))
+
+
+def _cache_account(store: LocalStore, login: Login, password: str) -> None:
+    user = login.user
+    with store.transaction() as session:
+        row = session.get(User, user.username)
+        if row is None:
+            row = User(username=user.username, display_name=user.username)
+            row.created_at = iso(store.clock.now())
+            session.add(row)
+        row.role = user.role
+        row.clearances = json.dumps(sorted(user.clearances))
+        row.password_hash = hash_password(password)
+        row.disabled = False

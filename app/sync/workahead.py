@@ -1,0 +1,87 @@
+"""Work ahead: check out cases (hub leases with a long expiry) and their media, then go offline.
+
+The hub grants the leases, so nobody else is handed those cases meanwhile. The cases come
+down with a sync, their media goes into the local cache, and a local `case.leased` event
+per case puts them in the reviewer's queue as theirs, with no network needed to work
+them. The engine gives each hub lease back once its case is done here (engine.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.events import EventKind
+from app.sync.engine import SyncEngine, SyncReport, fetch_media
+from app.sync.prefetch import media_of, media_to_fetch
+from db.models import Case
+
+DEFAULT_HOURS = 8.0
+OPEN_FOR_LEASE = ("new", "escalated", "leased")
+
+
+@dataclass
+class WorkAheadReport:
+    """What a checkout got: cases leased on the hub and here, their media files now in the
+    cache, and the cases the hub refused."""
+
+    leased: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    media: int = 0
+    expires_at: str | None = None
+
+    def summary(self) -> str:
+        """One line for the CLI and the dialog."""
+        until = f" until {self.expires_at}" if self.expires_at else ""
+        return (
+            f"{len(self.leased)} case(s) checked out{until}, {self.media} media file(s) "
+            f"cached, {len(self.refused)} refused"
+        )
+
+
+def check_out(
+    engine: SyncEngine,
+    user: str,
+    count: int,
+    *,
+    hours: float = DEFAULT_HOURS,
+    queue: str | None = None,
+) -> WorkAheadReport:
+    """Lease count cases for user on the hub for hours, bring them and their media here."""
+    client = engine.authorized(user)
+    granted, refused = client.lease(count=count, ttl=int(hours * 3600), queue=queue)
+    report = WorkAheadReport(refused=list(refused))
+    if not granted:
+        return report
+    engine.sync(user)  # the cases (and anything newer) are here now
+    expires = {g.case_id: g.expires_at for g in granted}
+    report.leased = _lease_here(engine, user, expires)
+    report.expires_at = max(expires.values())
+    # Remembered only now: the engine gives back hub leases whose case is not leased here.
+    engine.link.add_work_ahead(list(expires), user)
+    engine.return_finished_leases()
+    shas = media_to_fetch(engine.store, engine.who(user), report.leased, next_cases=0)
+    fetch_media(engine.authorized(user), engine.store, shas)
+    report.media = sum(engine.store.blobs.has(sha) for sha in media_of(engine.store, report.leased))
+    engine.push_all(SyncReport())  # the local leases go out now, while online
+    return report
+
+
+def _lease_here(engine: SyncEngine, user: str, expires: dict[str, str]) -> list[str]:
+    """A local lease event per checked-out case that is still open here."""
+    store, leased = engine.store, []
+    with store.transaction() as session:
+        for case_id, until in expires.items():
+            case = session.get(Case, case_id)
+            if case is None or case.status not in OPEN_FOR_LEASE:
+                continue  # decided here meanwhile, or not visible after all
+            payload = {"holder": user, "expires_at": until, "work_ahead": True}
+            store.append(
+                session,
+                actor=user,
+                kind=EventKind.CASE_LEASED,
+                case_id=case_id,
+                payload=payload,
+                seen_head=case.head_event_id,
+            )
+            leased.append(case_id)
+    return leased

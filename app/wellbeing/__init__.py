@@ -1,0 +1,1 @@
+"""Exposure accounting: what a reviewer saw unfiltered, for how long, over how much area."""

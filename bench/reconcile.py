@@ -1,0 +1,181 @@
+"""Workstation sync: pull-and-apply events/s, idle full sync at 10k vs 1M, 2,000 offline decisions.
+
+Everything goes through the workstation's real path: a LocalStore, a SyncEngine and a real
+hub process on loopback (SQLite, and PostgreSQL when 127.0.0.1:5432 answers).
+
+- reconcile: a moderator pulls 2,000 cases, decides all of them with the network gone
+  (4,000 events: a lease and a decision each), then one `SyncEngine.sync` sends them and
+  pulls what changed. The issue's limit (30 s) is for the PostgreSQL hub.
+- pull-and-apply: a fresh lead workstation pulls the whole log (cases, leases, decisions)
+  and folds it into its projections; events per second of the full `sync` call.
+- idle sync: `SyncEngine.sync` with nothing new, median, at 10,000 hub events and again
+  after the log grew to 1,000,000 (bulk rows, as bench/sync.py grows it).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from app.hub.accounts import create_user
+from app.hub.process import HubProcess
+from app.paths import resources_dir
+from app.policies import load_policies
+from app.review import ReviewDesk
+from app.store import LocalStore
+from app.sync.client import HubClient
+from app.sync.engine import SyncEngine
+from app.sync.link import HubLink
+from app.sync.login import connect, remember_login
+from bench._util import median, print_table, verdict
+from bench.sync import PASSWORD, TEAM, _engines, _grow_to
+from db.hub.engine import make_engine, write_transaction
+
+DECISIONS = 2000
+INTAKE_BATCH = 1000
+
+
+class Workstation:
+    """A data dir bound to the hub with one person logged in, and its sync engine."""
+
+    def __init__(self, hub: HubProcess, engine: Engine, role: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="veil-bench-ws-"))
+        self.store = LocalStore(self.folder)
+        self.link = HubLink(self.folder)
+        connect(self.store, self.link, hub.base_url)
+        username = f"{role[:3]}-{uuid.uuid4().hex[:8]}"
+        with write_transaction(engine) as conn:
+            create_user(conn, username, role, TEAM, [], PASSWORD)
+        with HubClient(hub.base_url) as client:
+            self.reviewer = remember_login(
+                self.store, self.link, client.login(username, PASSWORD), None
+            )
+        self.sync = SyncEngine(self.store, self.link, timeout=120, pull_page=5000)
+
+    def close(self) -> None:
+        """Close the engine and the store."""
+        self.sync.close()
+        self.store.close()
+
+
+def run() -> None:
+    """Measure every reachable engine and print the table and verdicts."""
+    rows, verdicts = [], []
+    for name, url in _engines():
+        with url as db_url:
+            figures = _measure(db_url)
+        rows.append([name, *(round(v, 3) if v < 100 else round(v) for v in figures.values())])
+        limit = "PostgreSQL hub" if name == "postgresql" else "for reference"
+        verdicts += [
+            verdict(
+                f"{name} reconcile {DECISIONS} offline decisions, s ({limit})",
+                figures["reconcile s"],
+                30,
+                at_most=True,
+            ),  # fmt: skip
+            verdict(f"{name} pull-and-apply events/s", figures["apply/s"], 5000, at_most=False),
+            verdict(f"{name} idle full sync 1M / 10k", figures["idle 1M/10k"], 1.2, at_most=True),
+        ]
+    print_table(["engine", *figures.keys()], rows)
+    for line in verdicts:
+        print(line)
+
+
+def _measure(db_url: str) -> dict[str, float]:
+    hub = HubProcess(db_url, Path(tempfile.mkdtemp(prefix="veil-bench-logs-"))).start()
+    engine = make_engine(db_url)
+    try:
+        figures = _reconcile(hub, engine)
+        figures.update(_pull_and_apply(hub, engine))
+        figures.update(_idle(hub, engine))
+    finally:
+        hub.stop()
+        engine.dispose()
+    return figures
+
+
+def _reconcile(hub: HubProcess, engine: Engine) -> dict[str, float]:
+    lead = Workstation(hub, engine, "lead")
+    mod = Workstation(hub, engine, "moderator")
+    try:
+        _intake(lead, DECISIONS)
+        mod.sync.sync(mod.reviewer.username)
+        _decide_all(mod)  # offline: nothing is sent until the next sync
+        start = time.perf_counter()
+        report = mod.sync.sync(mod.reviewer.username)
+        seconds = time.perf_counter() - start
+        assert report.pushed == 2 * DECISIONS and mod.sync.pending() == 0, report.summary()
+    finally:
+        lead.close()
+        mod.close()
+    return {"reconcile s": seconds}
+
+
+def _intake(lead: Workstation, count: int) -> None:
+    client = lead.sync.authorized(lead.reviewer.username)
+    for start in range(0, count, INTAKE_BATCH):
+        batch = [_case(n) for n in range(start, min(count, start + INTAKE_BATCH))]
+        client.intake(batch)
+
+
+def _case(n: int) -> dict[str, Any]:
+    return {
+        "external_id": f"bench-{uuid.uuid4().hex[:8]}-{n}",
+        "category": "spam_scams",
+        "subcategory": "phishing",
+        "severity": 1 + n % 4,
+        "queue": "general",
+        "title": f"bench case {n}",
+        "reported_at": "2026-01-05T09:00:00.000Z",
+        "media": [],
+    }
+
+
+def _decide_all(ws: Workstation) -> None:
+    desk = ReviewDesk(ws.store, load_policies(resources_dir() / "policies"), ws.reviewer)
+    with ws.store.engine.connect() as conn:
+        cases = list(conn.execute(text("SELECT case_id FROM cases WHERE status = 'new'")).scalars())
+    for case_id in cases[:DECISIONS]:
+        desk.open_case(case_id)
+        desk.decide(case_id, "no_violation", {})
+
+
+def _pull_and_apply(hub: HubProcess, engine: Engine) -> dict[str, float]:
+    fresh = Workstation(hub, engine, "lead")
+    try:
+        start = time.perf_counter()
+        report = fresh.sync.sync(fresh.reviewer.username)
+        seconds = time.perf_counter() - start
+    finally:
+        fresh.close()
+    return {"pulled": float(report.pulled), "apply/s": report.pulled / seconds}
+
+
+def _idle(hub: HubProcess, engine: Engine) -> dict[str, float]:
+    ws = Workstation(hub, engine, "lead")
+    try:
+        _grow_to(engine, 10_000)
+        idle_10k = _idle_sync(ws, engine)
+        hub.stop()
+        _grow_to(engine, 1_000_000)
+        hub.start()
+        idle_1m = _idle_sync(ws, engine)
+    finally:
+        ws.close()
+    return {"idle 10k ms": idle_10k * 1000, "idle 1M ms": idle_1m * 1000,
+            "idle 1M/10k": idle_1m / idle_10k}  # fmt: skip
+
+
+def _idle_sync(ws: Workstation, engine: Engine) -> float:
+    """Median seconds of a full sync call with nothing new (the cursor at the head)."""
+    with engine.connect() as conn:
+        head = int(conn.execute(text("SELECT server_seq FROM hub_head")).scalar_one())
+    # The bulk rows carry no real hashes: start past them, as if they had been pulled.
+    ws.store.apply_remote([], head, ws.reviewer.username)
+    user = ws.reviewer.username
+    return median(lambda: ws.sync.sync(user), repeat=201, warmup=20)

@@ -1,0 +1,1 @@
+"""Veil's storage layer: SQLAlchemy models, the SQLite engine, migrations and blobs."""

@@ -1,0 +1,1 @@
+"""The team hub's storage: SQLAlchemy models, engine helpers and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the hub schema (version table hub_alembic_version)."""

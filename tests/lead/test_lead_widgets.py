@@ -1,0 +1,159 @@
+"""The lead's windows on the demo data: dashboard, blind re-review, audit trail, menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.audit.trail import AuditTrail, TrailFilter
+from app.auth import Reviewer
+from app.policies import PolicySet
+from app.qa.blind import BlindnessError, BlindReview
+from app.qa.people import display_names, person
+from app.store import LocalStore
+from db.models import QaAudit
+from widgets.application import build_window, make_app
+from widgets.audit_view import AuditTrailModel, AuditView
+from widgets.dashboard import DashboardWindow
+from widgets.dashboard.scorecards import ScorecardModel
+from widgets.qa_review import BlindReviewWindow
+from widgets.tasks import TaskRunner
+
+CHARTS = ("backlog", "sla", "throughput", "agreement", "confusion", "exposure")
+
+
+@pytest.fixture
+def dashboard(qtbot: QtBot, lead_store: LocalStore, policies: PolicySet) -> DashboardWindow:
+    """The dashboard over the lead demo, first figures computed (off the UI thread)."""
+    make_app()
+    queues = sorted({p.queue for p in policies})
+    window = DashboardWindow(lead_store, policies, TaskRunner(), display_names(lead_store), queues)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.updated, timeout=30000):
+        window.refresh()
+    return window
+
+
+def test_the_dashboard_opens_with_data_in_every_chart(
+    dashboard: DashboardWindow, tmp_path: Path
+) -> None:
+    for name in CHARTS:
+        card = dashboard.cards[name]
+        assert card.points > 0, f"{name} has no data"
+        assert card.stack.currentWidget() is card.body
+    assert dashboard.scorecards.rowCount() >= 9
+    assert "Handled" in dashboard.kpis.text() and "kappa" in dashboard.kpis.text()
+    target = tmp_path / "agreement.png"
+    assert dashboard.cards["agreement"].export_png(target)
+    image = QImage(str(target))
+    assert not image.isNull() and image.width() > 200
+
+
+def test_filters_change_the_figures(qtbot: QtBot, dashboard: DashboardWindow) -> None:
+    assert dashboard.data is not None
+    before = dashboard.data.totals.decisions
+    with qtbot.waitSignal(dashboard.updated, timeout=30000):
+        dashboard.filters.queue.setCurrentIndex(dashboard.filters.queue.findData("graphic"))
+    assert dashboard.data.scope.queue == "graphic"
+    assert 0 < dashboard.data.totals.decisions < before
+    assert [q.queue for q in dashboard.data.queues] == ["graphic"]
+    with qtbot.waitSignal(dashboard.updated, timeout=30000):
+        dashboard.filters.set_range(dashboard.data.scope.last_day, dashboard.data.scope.last_day)
+    assert dashboard.data.totals.decisions < before
+
+
+def test_scorecard_and_audit_models_pass_the_model_tester(
+    qtmodeltester: ModelTester, dashboard: DashboardWindow, lead_store: LocalStore, lead: Reviewer
+) -> None:
+    assert dashboard.data is not None
+    model = ScorecardModel({"amara": "Amara"})
+    model.set_cards(dashboard.data.scorecards)
+    qtmodeltester.check(model)
+    trail = AuditTrailModel(AuditTrail(lead_store, lead))
+    trail.set_filter(TrailFilter(actor="amara"))
+    qtmodeltester.check(trail)
+
+
+def test_a_blind_re_review_cannot_see_the_original_before_submitting(
+    qtbot: QtBot, lead_store: LocalStore, policies: PolicySet, lead: Reviewer
+) -> None:
+    make_app()
+    desk = BlindReview(lead_store, policies, lead)
+    window = BlindReviewWindow(desk, lead_store, TaskRunner())
+    qtbot.addWidget(window)
+    window.show()
+    decision = window.current
+    assert decision is not None and window.items.count() >= 1
+    with lead_store.transaction() as session:
+        audit = session.get_one(QaAudit, decision)
+        reviewer, original = audit.reviewer, audit.original_action
+    assert window.original is None and not window.submit.isEnabled()
+    assert (
+        reviewer not in window.original_text.text() and original not in window.original_text.text()
+    )
+    assert all(reviewer not in window.items.item(i).text() for i in range(window.items.count()))
+    with pytest.raises(BlindnessError):
+        desk.original(decision)
+    window.own.group.buttons()[0].click()
+    with qtbot.waitSignal(window.call_recorded):
+        window.record.click()
+    assert window.original is not None and reviewer in window.original_text.text()
+    assert window.submit.isEnabled() and not window.record.isEnabled()
+    left = window.items.count()
+    window.agree.setChecked(True)
+    with qtbot.waitSignal(window.verdict_submitted):
+        window.submit.click()
+    assert window.items.count() == left - 1
+
+
+def test_the_audit_view_filters_by_person_and_kind(
+    qtbot: QtBot, lead_store: LocalStore, lead: Reviewer
+) -> None:
+    make_app()
+    view = AuditView(AuditTrail(lead_store, lead))
+    qtbot.addWidget(view)
+    everything = view.model.rowCount()
+    view.person.setCurrentIndex(view.person.findData("amara"))
+    view.kind.setCurrentIndex(view.kind.findData("decision.recorded"))
+    with qtbot.waitSignal(view.filtered):
+        view.apply()
+    rows = view.model.rowCount()
+    assert 0 < rows < everything
+    texts = {view.model.index(r, 1).data() for r in range(rows)} | {
+        view.model.index(r, 2).data() for r in range(rows)
+    }
+    assert texts == {"amara", "decision.recorded"}
+    view.table.selectRow(0)
+    assert '"kind": "decision.recorded"' in view.details.toPlainText()
+    assert '"hash"' in view.details.toPlainText()
+
+
+@pytest.mark.parametrize(
+    ("username", "team_items", "tools_item"),
+    [("lead", True, None), ("analyst", False, "Audit trail (my cases)…"), ("mod", False, None)],
+)
+def test_the_menus_follow_the_role(
+    qtbot: QtBot,
+    lead_store: LocalStore,
+    lead_dir: Path,
+    policies: PolicySet,
+    username: str,
+    team_items: bool,
+    tools_item: str | None,
+) -> None:
+    make_app()
+    window = build_window(lead_store, policies, person(lead_store, username), lead_dir)
+    qtbot.addWidget(window)
+    team = {a.text() for a in window.menus["Team"].actions()}
+    assert ("Dashboard…" in team) is team_items and ("QA blind re-review…" in team) is team_items
+    assert "My QA feedback…" in {a.text() for a in window.menus["View"].actions()}
+    tools = {a.text() for a in window.menus["Tools"].actions()}
+    assert "Calibration calls…" in tools
+    if tools_item:
+        assert tools_item in tools
+    window.close()

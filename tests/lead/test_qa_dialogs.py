@@ -1,0 +1,91 @@
+"""The QA dialogs a lead and a reviewer use: rules, gold, calibration, feedback."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.auth import Reviewer
+from app.policies import PolicySet
+from app.qa.calibration_sessions import Calibration
+from app.qa.feedback import feedback_for
+from app.qa.gold_sets import GoldSets
+from app.qa.people import person
+from app.qa.rules import QaRules
+from app.qa.secret import lead_secret
+from app.store import LocalStore
+from widgets.application import make_app
+from widgets.qa_calibration import CalibrationDialog, CalibrationVoteDialog
+from widgets.qa_feedback import FeedbackDialog
+from widgets.qa_gold import GoldSetDialog
+from widgets.qa_rules import QaRulesDialog
+from widgets.tasks import InlineTaskRunner
+
+
+@pytest.fixture(autouse=True)
+def _app() -> None:
+    make_app()
+
+
+def test_saving_a_rule_records_a_new_version_and_draws(
+    qtbot: QtBot, lead_store: LocalStore, policies: PolicySet, lead: Reviewer
+) -> None:
+    draws: list[bool] = []
+    rules = QaRules(lead_store)
+    seed = lead_secret(lead_store.data_dir)
+    dialog = QaRulesDialog(rules, policies, lead, seed, lambda: draws.append(True))
+    qtbot.addWidget(dialog)
+    queue = dialog.table.item(0, 0).text()
+    before = rules.current()[queue]
+    dialog.table.cellWidget(0, 1).setValue(15.0)  # type: ignore[union-attr]
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    assert saved.args == [1] and draws == [True]
+    after = rules.current()[queue]
+    assert (before.sampling.percent, after.sampling.percent) == (8.0, 15.0)
+    assert after.set_by == "lead" and after.seed_fingerprint == before.seed_fingerprint
+
+
+def test_marking_a_gold_case_in_the_dialog(
+    qtbot: QtBot, lead_store: LocalStore, policies: PolicySet, lead: Reviewer
+) -> None:
+    mixes: list[bool] = []
+    gold = GoldSets(lead_store, policies, lead)
+    dialog = GoldSetDialog(gold, lead_store, lambda: mixes.append(True))
+    qtbot.addWidget(dialog)
+    entries = dialog.entries.rowCount()
+    assert entries > 0 and "Accuracy on gold" in dialog.score.text()
+    dialog.candidates.setCurrentCell(0, 0)
+    dialog.expected.group.buttons()[0].click()
+    with qtbot.waitSignal(dialog.changed):
+        dialog.mark_selected()
+    assert dialog.entries.rowCount() == entries + 1 and mixes == [True]
+
+
+def test_the_calibration_table_and_a_participants_calls(
+    qtbot: QtBot, lead_store: LocalStore, policies: PolicySet, lead: Reviewer
+) -> None:
+    lead_desk = Calibration(lead_store, policies, lead)
+    dialog = CalibrationDialog(lead_desk, ["amara", "bruno"])
+    qtbot.addWidget(dialog)
+    assert dialog.sessions.count() == 1  # the demo's closed session
+    assert "Fleiss' kappa" in dialog.stats.text() and "alpha" in dialog.stats.text()
+    cases = [c.case_id for c in lead_desk.candidates()[:2]]
+    session = lead_desk.open_session("Two more", cases, ["amara", "bruno"])
+    amara = Calibration(lead_store, policies, person(lead_store, "amara"))
+    votes = CalibrationVoteDialog(amara, lead_store, InlineTaskRunner())
+    qtbot.addWidget(votes)
+    assert votes.todo.count() == 2
+    votes.picker.group.buttons()[0].click()
+    with qtbot.waitSignal(votes.voted):
+        votes.submit()
+    assert votes.todo.count() == 1
+    assert len(lead_desk.session(session.session_id).votes) == 1
+
+
+def test_a_reviewer_sees_their_feedback(qtbot: QtBot, lead_store: LocalStore) -> None:
+    feedback = feedback_for(lead_store, person(lead_store, "amara"))
+    dialog = FeedbackDialog(feedback)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == len(feedback.items) > 0
+    assert "QA agreed with" in dialog.summary.text()

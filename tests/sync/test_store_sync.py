@@ -1,0 +1,143 @@
+"""The store's sync side without a hub: per-person chains, pulls applied once, resume."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.events import EventKind, EventRecord
+from app.store import DB_FILENAME, LocalStore
+from db.engine import sqlite_engine
+from db.migrate import upgrade
+
+from .stations import copy_store
+from .writers import Log, spam_case
+
+K = EventKind
+
+
+def test_each_person_writes_their_own_chain(store: LocalStore) -> None:
+    with store.transaction() as session:
+        for actor in ("mod", "lead", "mod", "intake", "lead", "mod"):
+            store.append(session, actor=actor, kind=K.NOTE_ADDED, case_id=None, payload={})
+    devices = {store.device_of(a) for a in ("mod", "lead", "intake")}
+    assert len(devices) == 3 and store.device_id not in devices
+    assert store.pending_by_actor() == {"mod": 3, "lead": 2, "intake": 1}
+    mine = store.unsent("mod")
+    assert [e.device_seq for e in mine] == [1, 2, 3]
+    assert {e.actor for e in mine} == {"mod"} and len({e.device_id for e in mine}) == 1
+    assert store.verify_chains() == []
+
+
+def test_acknowledged_events_leave_the_outbox(store: LocalStore) -> None:
+    with store.transaction() as session:
+        for _ in range(3):
+            store.append(session, actor="mod", kind=K.NOTE_ADDED, case_id=None, payload={})
+    first, second, third = store.unsent("mod")
+    store.mark_acked({first.event_id: 10, second.event_id: 11})
+    store.mark_acked({first.event_id: 10})  # a resent batch acknowledged again
+    assert [e.event_id for e in store.unsent("mod")] == [third.event_id]
+    assert store.pending_by_actor() == {"mod": 1}
+
+
+def test_a_pull_applied_twice_changes_nothing(store: LocalStore) -> None:
+    log = Log()
+    case = spam_case(log)
+    log.decide("mod-a", case, prior=None)
+    records = log.served()
+    assert store.apply_remote(records, 99, "lead") == len(records)
+    before = store.event_count()
+    assert store.apply_remote(records, 99, "lead") == 0
+    assert store.event_count() == before
+    assert store.sync_cursor("lead") == 99 and store.sync_cursor("mod") == 0
+    assert store.verify_chains() == []
+
+
+def test_a_crash_mid_apply_leaves_the_store_as_before(store: LocalStore) -> None:
+    log = Log()
+    spam_case(log)
+    records = log.served()
+
+    def crash() -> None:
+        raise RuntimeError("killed mid-apply")
+
+    with pytest.raises(RuntimeError):
+        store.apply_remote(records, 5, "lead", midway=crash)
+    assert store.event_count() == 0 and store.sync_cursor("lead") == 0
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_pulling_in_two_parts_with_a_crash_between_equals_one_pull(
+    tmp_path_factory: pytest.TempPathFactory, store_template: Path, data: st.DataObject
+) -> None:
+    log = Log.random(data.draw)
+    served = log.served()
+    cut = data.draw(st.integers(0, len(served)), label="cut")
+    whole = copy_store(store_template, tmp_path_factory.mktemp("whole"))
+    parts = copy_store(store_template, tmp_path_factory.mktemp("parts"))
+    try:
+        whole.apply_remote(served, len(served), "lead")
+        parts.apply_remote(served[:cut], cut, "lead")
+        with pytest.raises(RuntimeError):
+            parts.apply_remote(served[cut:], len(served), "lead", midway=_crash)
+        parts.apply_remote(served[parts.sync_cursor("lead") :], len(served), "lead")
+        assert projections(parts) == projections(whole)
+    finally:
+        whole.close()
+        parts.close()
+
+
+def _crash() -> None:
+    raise RuntimeError("killed between the two parts")
+
+
+def test_a_store_from_before_per_person_chains_keeps_its_chain(tmp_path: Path) -> None:
+    engine = sqlite_engine(tmp_path / DB_FILENAME)
+    upgrade(engine, "0003")
+    engine.dispose()
+    legacy = Log(device="legacy-device")
+    case = spam_case(legacy, actor="intake")
+    legacy.decide("mod", case, prior=None, device="legacy-device")
+    _insert_raw(tmp_path / DB_FILENAME, legacy.records)
+    store = LocalStore(tmp_path)
+    try:
+        assert store.device_id == "legacy-device"
+        assert store.verify_chains() == []
+        assert store.pending_by_actor() == {}  # the old chain mixes people: never pushed
+        with store.transaction() as session:
+            fresh = store.append(session, actor="mod", kind=K.NOTE_ADDED, case_id=None, payload={})
+        assert fresh.device_seq == 1 and fresh.device_id != "legacy-device"
+        assert store.verify_chains() == []
+    finally:
+        store.close()
+
+
+def _insert_raw(path: Path, records: list[EventRecord]) -> None:
+    from app.store_sync import row_values
+
+    conn = sqlite3.connect(path)
+    rows = [row_values(r) for r in records]
+    columns = list(rows[0])
+    marks = ", ".join(f":{c}" for c in columns)
+    conn.executemany(f"INSERT INTO events ({', '.join(columns)}) VALUES ({marks})", rows)
+    last = records[-1]
+    conn.execute(
+        "INSERT INTO device (device_id, last_seq, last_hash, sync_cursor) VALUES (?, ?, ?, 0)",
+        (last.device_id, last.device_seq, last.hash),
+    )
+    conn.commit()
+    conn.close()
+
+
+def projections(store: LocalStore) -> dict[str, list[tuple[object, ...]]]:
+    """Every projection table of a store, without local numbering, sorted."""
+    from .stations import snapshot
+
+    return snapshot(store)

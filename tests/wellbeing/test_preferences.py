@@ -1,0 +1,44 @@
+"""Team defaults (an event, lead only) and reviewer preferences above the policy filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth import Reviewer, Role
+from app.policies import PolicySet
+from app.store import LocalStore
+from app.wellbeing.preferences import FilterChoice
+
+LEAD = Reviewer("lee", "Lee", Role.LEAD, frozenset())
+MOD = Reviewer("maya", "Maya", Role.MODERATOR, frozenset())
+PIXELS = {"default": [{"filter": "pixelate", "strength": 30}, {"filter": "grayscale"}]}
+
+
+def test_team_default_applies_and_survives_reopen(store: LocalStore, policies: PolicySet) -> None:
+    choice = FilterChoice(store)
+    spam = policies["spam_scams"]
+    assert choice.pipeline(spam, 2).describe() == "blur 8 + grayscale"
+    choice.set_team_defaults(LEAD, PIXELS)
+    assert FilterChoice(store).pipeline(spam, 2).describe() == "pixelate 30 + grayscale"
+    assert [e.kind for e in store.events()] == ["team.filters_set"]
+
+
+def test_user_preference_beats_team_but_never_weakens_graphic(
+    store: LocalStore, policies: PolicySet
+) -> None:
+    choice = FilterChoice(store)
+    choice.set_team_defaults(LEAD, PIXELS)
+    choice.set_user_prefs({"default": [{"filter": "blur", "strength": 4}]})
+    assert choice.pipeline(policies["misinformation"], 1).describe() == "blur 4"
+    graphic = choice.pipeline(policies["violent_graphic"], 4).describe()
+    assert "blur 48" in graphic and "grayscale" in graphic and "mute_red" in graphic
+
+
+def test_only_leads_set_team_defaults_and_bad_layers_are_refused(store: LocalStore) -> None:
+    choice = FilterChoice(store)
+    with pytest.raises(PermissionError):
+        choice.set_team_defaults(MOD, PIXELS)
+    with pytest.raises(ValueError, match="team defaults"):
+        choice.set_team_defaults(LEAD, {"default": [{"filter": "grayscale"}]})
+    with pytest.raises(ValueError):
+        choice.set_user_prefs({"sometimes": []})

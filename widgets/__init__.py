@@ -1,0 +1,1 @@
+"""Veil's Qt layer: windows, views, forms and the media canvas. Only this package uses Qt."""

@@ -1,0 +1,119 @@
+"""The confusion matrix as a heat map: the reviewer's action (rows) against the auditor's.
+
+Each cell is shaded by its share of the row (how a reviewer's "remove" calls were judged),
+with the count written in it; the diagonal is agreement. `paint_matrix` draws onto any
+painter, so the PDF report uses the same drawing as the screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.quality.confusion import ConfusionMatrix
+
+LABEL_SHARE = 0.26
+
+
+def paint_matrix(
+    painter: QPainter, area: QRectF, matrix: ConfusionMatrix | None, dark: bool = True
+) -> None:
+    """Draw the heat map (with axis labels) inside area."""
+    ink = QColor("#d6dae0") if dark else QColor("#202020")
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(ink)
+    if matrix is None or matrix.total == 0:
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, flags, "No audited decisions in this period.")
+        painter.restore()
+        return
+    n = len(matrix.labels)
+    left = area.width() * LABEL_SHARE
+    top = area.height() * 0.12
+    cell_w = (area.width() - left) / n
+    cell_h = (area.height() - top) / n
+    font = QFont(painter.font())
+    font.setPointSizeF(max(5.0, min(9.0, cell_h * 0.28)))
+    painter.setFont(font)
+    _labels(painter, area, matrix.labels, left, top, cell_w, cell_h)
+    rows = matrix.row_totals
+    for i in range(n):
+        for j in range(n):
+            count = int(matrix.counts[i, j])
+            share = count / rows[i] if rows[i] else 0.0
+            cell = QRectF(
+                area.left() + left + j * cell_w, area.top() + top + i * cell_h, cell_w, cell_h
+            )
+            painter.fillRect(cell.adjusted(1, 1, -1, -1), _shade(share, i == j, dark))
+            if count:
+                painter.setPen(QColor("#ffffff") if share > 0.45 or dark else ink)
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(count))
+    painter.setPen(QPen(ink))
+    caption = "rows: reviewer's action · columns: auditor's blind call"
+    painter.drawText(
+        QRectF(area.left(), area.top(), area.width(), top * 0.5),
+        Qt.AlignmentFlag.AlignLeft,
+        caption,
+    )
+    painter.restore()
+
+
+def _labels(
+    painter: QPainter,
+    area: QRectF,
+    labels: tuple[str, ...],
+    left: float,
+    top: float,
+    cell_w: float,
+    cell_h: float,
+) -> None:
+    align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    metrics = painter.fontMetrics()
+    elide = Qt.TextElideMode.ElideRight
+    for i, label in enumerate(labels):
+        text = label.replace("_", " ")
+        row = QRectF(area.left(), area.top() + top + i * cell_h, left - 6, cell_h)
+        painter.drawText(row, align_right, metrics.elidedText(text, elide, int(row.width())))
+        col = QRectF(area.left() + left + i * cell_w, area.top() + top * 0.5, cell_w, top * 0.5)
+        short = metrics.elidedText(text, elide, int(cell_w) - 4)
+        painter.drawText(col, Qt.AlignmentFlag.AlignCenter, short)
+
+
+def _shade(share: float, diagonal: bool, dark: bool) -> QColor:
+    base = QColor("#4f8f6a") if diagonal else QColor("#b05a4a")
+    empty = QColor("#2c3036") if dark else QColor("#f1f1f1")
+    mix = 0.15 + 0.85 * share if share > 0 else 0.0
+    return QColor(
+        round(empty.red() + (base.red() - empty.red()) * mix),
+        round(empty.green() + (base.green() - empty.green()) * mix),
+        round(empty.blue() + (base.blue() - empty.blue()) * mix),
+    )
+
+
+class ConfusionHeatmap(QWidget):
+    """A widget showing one confusion matrix."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("confusionHeatmap")
+        self.setAccessibleName("Confusion matrix heat map")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.matrix: ConfusionMatrix | None = None
+
+    def set_matrix(self, matrix: ConfusionMatrix | None) -> None:
+        """Show this matrix (None: nothing audited)."""
+        self.matrix = matrix
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Room for about eight labels."""
+        return QSize(460, 300)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        """Draw the matrix over the whole widget."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#23262b"))
+        paint_matrix(painter, QRectF(self.rect()).adjusted(6, 6, -6, -6), self.matrix)
+        painter.end()
