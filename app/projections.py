@@ -10,14 +10,15 @@ events from other workstations must apply whatever they say.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app.decision_graph import CANONICAL_ORDER, after_decision, standing
 from app.events import EventKind, EventRecord
-from app.qa.projection import fold_quality
+from app.fold_scope import case_no_of, case_row, fold_scope, get_row, new_row
+from app.qa.projection import fold_quality, track_claims
 from app.review_projection import (
     depth_key,
     fold_review,
@@ -40,7 +41,7 @@ def apply_event(session: Session, rec: EventRecord) -> None:
     if rec.kind == K.CASE_INGESTED:
         _ingest(session, rec)
         return
-    case = session.get(Case, rec.case_id)
+    case = case_row(session, rec.case_id)
     if case is None:
         return  # an event for a case this store may not see (clearance, team)
     depth_before = depth_key(case)
@@ -53,18 +54,21 @@ def apply_event(session: Session, rec: EventRecord) -> None:
     # Review workflow (issue 4): escalations, notes, links; queue depth follows the case.
     fold_review(session, case, rec)
     track_depth(session, depth_before, depth_key(case))
+    track_claims(case, rec)  # after fold_quality: a decision's claim started before it
     case.head_event_id = rec.event_id
     case.updated_at = rec.created_at
 
 
 def _ingest(session: Session, rec: EventRecord) -> None:
-    if session.get(Case, rec.case_id) is not None:
+    if rec.case_id is None or case_row(session, rec.case_id) is not None:
         return
     p = rec.payload
     media = p.get("media", [])
-    case = Case(
+    case = new_row(
+        session,
+        Case,
         case_id=rec.case_id,
-        case_no=session.scalar(select(Event.id).where(Event.event_id == rec.event_id)),
+        case_no=case_no_of(session, rec.event_id),
         external_id=p.get("external_id"),
         team=p.get("team", "default"),
         category=p["category"],
@@ -83,20 +87,18 @@ def _ingest(session: Session, rec: EventRecord) -> None:
         head_event_id=rec.event_id,
         updated_at=rec.created_at,
     )
-    session.add(case)
     on_ingest(session, case, rec)
-    session.flush()
     for position, item in enumerate(media):
-        session.add(
-            MediaItem(
-                case_id=rec.case_id,
-                position=position,
-                sha256=item["sha256"],
-                kind=item["kind"],
-                mime=item["mime"],
-                filename=item["filename"],
-                size=int(item["size"]),
-            )
+        new_row(
+            session,
+            MediaItem,
+            case_id=rec.case_id,
+            position=position,
+            sha256=item["sha256"],
+            kind=item["kind"],
+            mime=item["mime"],
+            filename=item["filename"],
+            size=int(item["size"]),
         )
 
 
@@ -117,22 +119,22 @@ def _release(_s: Session, case: Case, rec: EventRecord) -> None:
 
 def _decide(session: Session, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    session.add(
-        Decision(
-            event_id=rec.event_id,
-            case_id=case.case_id,
-            actor=rec.actor,
-            category=p.get("category", case.category),
-            subcategory=p.get("subcategory"),
-            action=p["action"],
-            rationale=p.get("rationale", ""),
-            fields=json.dumps(p.get("fields", {}), sort_keys=True),
-            decided_at=rec.created_at,
-            severity=p.get("severity"),
-            evidence=json.dumps(p.get("evidence_marks", []), sort_keys=True),
-            applied_from=p.get("applied_from"),
-            final=bool(p.get("final", False)),
-        )
+    new_row(
+        session,
+        Decision,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        actor=rec.actor,
+        category=p.get("category", case.category),
+        subcategory=p.get("subcategory"),
+        action=p["action"],
+        rationale=p.get("rationale", ""),
+        fields=json.dumps(p.get("fields", {}), sort_keys=True),
+        decided_at=rec.created_at,
+        severity=p.get("severity"),
+        evidence=json.dumps(p.get("evidence_marks", []), sort_keys=True),
+        applied_from=p.get("applied_from"),
+        final=bool(p.get("final", False)),
     )
     # A decision that did not see another standing one is a conflict: both are kept.
     graph = after_decision(session, case, rec)
@@ -149,7 +151,7 @@ def _decide(session: Session, case: Case, rec: EventRecord) -> None:
 
 
 def _retract(session: Session, case: Case, rec: EventRecord) -> None:
-    target = session.get(Decision, rec.payload["decision"])
+    target = get_row(session, Decision, rec.payload["decision"], case.case_id)
     if target is None or target.retracted:
         return
     target.retracted = True
@@ -243,16 +245,24 @@ def refold_cases(session: Session, case_ids: Iterable[str]) -> None:
         session.execute(delete(Case).where(Case.case_id.in_(chunk)))
         rows = session.scalars(
             select(Event).where(Event.case_id.in_(chunk)).order_by(*CANONICAL_ORDER)
-        )
-        for row in rows:
-            apply_event(session, record_of(row))
-            session.flush()
+        ).all()
+        _fold_rows(session, chunk, rows)
 
 
 def rebuild_all(session: Session) -> None:
     """Clear every projection table and fold the whole log again."""
     for table in PROJECTION_TABLES:
         session.execute(text(f"DELETE FROM {table}"))
-    for row in session.scalars(select(Event).order_by(*CANONICAL_ORDER)):
-        apply_event(session, record_of(row))
+    rows = session.scalars(select(Event).order_by(*CANONICAL_ORDER)).all()
+    for start in range(0, len(rows), 5000):
+        page = rows[start : start + 5000]
+        _fold_rows(session, {r.case_id for r in page if r.case_id is not None}, page)
+
+
+def _fold_rows(session: Session, case_ids: Iterable[str], rows: Sequence[Event]) -> None:
+    """Fold event rows (canonical order) with their cases' rows loaded up front."""
+    ingests = [r.event_id for r in rows if r.kind == K.CASE_INGESTED]
+    with fold_scope(session, case_ids, ingests):
+        for row in rows:
+            apply_event(session, record_of(row))
         session.flush()

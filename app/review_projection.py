@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from app.clock import iso, parse_iso
 from app.dupes.phash import to_signed
 from app.events import EventKind, EventRecord
+from app.fold_scope import DepthKey, add_depth, new_row
 from app.priority import default_deadline, priority_key
 from db.models import Case, CaseLink, CaseNote, Escalation, MediaHash, TeamSetting
 
 K = EventKind
-DepthKey = tuple[str, str, int, str]
 
 
 def depth_key(case: Case) -> DepthKey:
@@ -40,28 +40,6 @@ def track_depth(session: Session, before: DepthKey | None, after: DepthKey | Non
         add_depth(session, after, 1)
 
 
-_UPSERT_DEPTH = (
-    "INSERT INTO queue_depth (queue, status, severity, clearance, cases) VALUES (?, ?, ?, ?, ?)"
-    " ON CONFLICT (queue, status, severity, clearance) DO UPDATE SET cases = cases + excluded.cases"
-)
-_DROP_EMPTY = (
-    "DELETE FROM queue_depth WHERE queue = ? AND status = ? AND severity = ? AND clearance = ?"
-    " AND cases <= 0"
-)
-
-
-def add_depth(session: Session, key: DepthKey, delta: int) -> None:
-    """Add delta to a bucket; a bucket that reaches zero is removed (as a rebuild has none).
-
-    Runs on the transaction's sqlite3 connection: it happens on every status change, and
-    through the driver it costs microseconds instead of a statement build per call.
-    """
-    conn = session.connection().connection.driver_connection
-    conn.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
-    if delta < 0:
-        conn.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
-
-
 def on_ingest(session: Session, case: Case, rec: EventRecord) -> None:
     """SLA, priority and perceptual hashes of a new case."""
     p = rec.payload
@@ -70,13 +48,13 @@ def on_ingest(session: Session, case: Case, rec: EventRecord) -> None:
     set_sla(case, started, deadline)
     for item in p.get("media", []):
         for entry in item.get("phash", []):
-            session.add(
-                MediaHash(
-                    case_id=case.case_id,
-                    sha256=item["sha256"],
-                    frame=int(entry["frame"]),
-                    phash=to_signed(int(entry["hash"], 16)),
-                )
+            new_row(
+                session,
+                MediaHash,
+                case_id=case.case_id,
+                sha256=item["sha256"],
+                frame=int(entry["frame"]),
+                phash=to_signed(int(entry["hash"], 16)),
             )
     track_depth(session, None, depth_key(case))
 
@@ -104,17 +82,17 @@ def _escalated(session: Session, case: Case, rec: EventRecord) -> None:
     started = p.get("sla_started_at") or rec.created_at
     deadline = p.get("sla_deadline") or iso(default_deadline(moment, case.severity))
     set_sla(case, started, deadline)
-    session.add(
-        Escalation(
-            event_id=rec.event_id,
-            case_id=case.case_id,
-            actor=rec.actor,
-            reason=p.get("reason", ""),
-            severity=int(p.get("severity", case.severity)),
-            from_queue=p.get("from_queue", ""),
-            to_queue=p.get("queue", case.queue),
-            escalated_at=rec.created_at,
-        )
+    new_row(
+        session,
+        Escalation,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        actor=rec.actor,
+        reason=p.get("reason", ""),
+        severity=int(p.get("severity", case.severity)),
+        from_queue=p.get("from_queue", ""),
+        to_queue=p.get("queue", case.queue),
+        escalated_at=rec.created_at,
     )
 
 
@@ -157,14 +135,14 @@ def latest_escalation(session: Session, case_id: str) -> Escalation | None:
 
 def _note(session: Session, case: Case, rec: EventRecord) -> None:
     body = str(rec.payload.get("text", rec.payload.get("body", "")))
-    session.add(
-        CaseNote(
-            event_id=rec.event_id,
-            case_id=case.case_id,
-            actor=rec.actor,
-            body=body,
-            created_at=rec.created_at,
-        )
+    new_row(
+        session,
+        CaseNote,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        actor=rec.actor,
+        body=body,
+        created_at=rec.created_at,
     )
 
 
@@ -172,15 +150,15 @@ def _link(session: Session, case: Case, rec: EventRecord) -> None:
     other = rec.payload.get("other_case_id")
     if not other:
         return
-    session.add(
-        CaseLink(
-            event_id=rec.event_id,
-            case_id=case.case_id,
-            other_case_id=str(other),
-            actor=rec.actor,
-            reason=str(rec.payload.get("reason", "")),
-            created_at=rec.created_at,
-        )
+    new_row(
+        session,
+        CaseLink,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        other_case_id=str(other),
+        actor=rec.actor,
+        reason=str(rec.payload.get("reason", "")),
+        created_at=rec.created_at,
     )
 
 

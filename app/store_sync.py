@@ -16,7 +16,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.events import GENESIS_HASH, ChainBreak, EventRecord, canonical_json, chain_hash
+from app.events import (
+    GENESIS_HASH,
+    ChainBreak,
+    EventKind,
+    EventRecord,
+    canonical_json,
+    chain_hash,
+)
+from app.fold_scope import fold_scope
 from app.projections import apply_event, refold_cases
 from db.models import Device, Event
 
@@ -44,12 +52,16 @@ class RemoteBatch:
                 by_case[rec.case_id].append(rec)
         late_cases = self._cases_of(late)
         settled = self._settled_cases(by_case, late_cases)
+        settled_ids = set(settled)
         self._set_server_seqs(late)
         self._insert(fresh)
         self._advance_own_devices(fresh)
-        for case_id in settled:
-            for rec in by_case[case_id]:
-                apply_event(self.session, rec)
+        ingests = [r.event_id for r in fresh if r.kind == EventKind.CASE_INGESTED]
+        with fold_scope(self.session, settled, ingests):
+            for rec in fresh:  # canonical order across cases too, as a rebuild folds
+                if rec.case_id is None or rec.case_id in settled_ids:
+                    apply_event(self.session, rec)
+            self.session.flush()
         refold_cases(self.session, (set(by_case) | late_cases) - set(settled))
         return len(fresh)
 

@@ -132,6 +132,9 @@ class Case(Base):
     sla_started_at: Mapped[str] = mapped_column(String(32), server_default="")
     sla_deadline: Mapped[str] = mapped_column(String(32), server_default="")
     priority_key: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Who holds a claim on the case since it last left anyone's hands, and since when
+    # (JSON object actor -> ISO time; app/qa/projection.py): where handling time starts.
+    claim_starts: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
 
 class MediaItem(Base):

@@ -13,16 +13,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import parse_iso
 from app.events import EventKind, EventRecord
+from app.fold_scope import get_row, new_row
 from app.qa.sla import DEFAULT_SLA
 from db.models import (
     Case,
     DecisionFact,
-    Event,
     ExposureCaseDay,
     GoldCaseRow,
     GoldCopy,
@@ -94,28 +93,28 @@ def _add_fact(
     unfiltered: float = 0.0,
     reveals: int = 0,
 ) -> None:
-    if session.get(DecisionFact, rec.event_id) is not None:
+    if get_row(session, DecisionFact, rec.event_id, case.case_id) is not None:
         return
     decided = epoch(rec.created_at)
-    session.add(
-        DecisionFact(
-            event_id=rec.event_id,
-            case_id=case.case_id,
-            kind=kind,
-            reviewer=rec.actor,
-            queue=queue,
-            policy=policy,
-            action=action,
-            severity=case.severity,
-            claimed_ts=_claimed_ts(session, rec) or decided,
-            decided_ts=decided,
-            deadline_ts=_deadline_ts(case, queue),
-            escalated=kind == "escalation",
-            resolves_escalation=kind == "decision" and case.open_status == "escalated",
-            unfiltered_seconds=unfiltered,
-            reveals=reveals,
-            retracted=False,
-        )
+    new_row(
+        session,
+        DecisionFact,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        kind=kind,
+        reviewer=rec.actor,
+        queue=queue,
+        policy=policy,
+        action=action,
+        severity=case.severity,
+        claimed_ts=_claimed_ts(case, rec) or decided,
+        decided_ts=decided,
+        deadline_ts=_deadline_ts(case, queue),
+        escalated=kind == "escalation",
+        resolves_escalation=kind == "decision" and case.open_status == "escalated",
+        unfiltered_seconds=unfiltered,
+        reveals=reveals,
+        retracted=False,
     )
     _exposure_row(session, rec, case).decisions += 1
 
@@ -129,25 +128,30 @@ def _deadline_ts(case: Case, queue: str) -> float | None:
     return DEFAULT_SLA.deadline_ts(epoch(case.reported_at), queue, case.severity)
 
 
-def _claimed_ts(session: Session, rec: EventRecord) -> float | None:
+def _claimed_ts(case: Case, rec: EventRecord) -> float | None:
     """When the actor took the case: their first lease since it last left anyone's hands."""
-    here = select(Event.id).where(Event.event_id == rec.event_id).scalar_subquery()
-    query = (
-        select(Event.kind, Event.actor, Event.created_at)
-        .where(Event.case_id == rec.case_id, Event.id < here)
-        .order_by(Event.id.desc())
-    )
-    claimed: str | None = None
-    for kind, actor, created_at in session.execute(query):
-        if kind in _CLAIM_BOUNDARIES:
-            break
-        if kind in (K.CASE_LEASED, K.CASE_REASSIGNED) and actor == rec.actor:
-            claimed = created_at
+    claimed = json.loads(case.claim_starts or "{}").get(rec.actor)
     return None if claimed is None else epoch(claimed)
 
 
+def track_claims(case: Case, rec: EventRecord) -> None:
+    """Keep `cases.claim_starts` (who took the case since it was last let go, and when).
+
+    Called for every event of the case after all folds, in canonical order, so each
+    workstation that holds the same events computes the same handling times.
+    """
+    if rec.kind in _CLAIM_BOUNDARIES:
+        if case.claim_starts not in (None, "{}"):
+            case.claim_starts = "{}"
+    elif rec.kind in (K.CASE_LEASED, K.CASE_REASSIGNED):
+        starts = json.loads(case.claim_starts or "{}")
+        if rec.actor not in starts:
+            starts[rec.actor] = rec.created_at
+            case.claim_starts = json.dumps(starts, sort_keys=True)
+
+
 def _retracted(session: Session, _case: Case, rec: EventRecord) -> None:
-    fact = session.get(DecisionFact, str(rec.payload.get("decision")))
+    fact = get_row(session, DecisionFact, str(rec.payload.get("decision")), _case.case_id)
     if fact is not None:
         fact.retracted = True
 
@@ -157,9 +161,11 @@ def _retracted(session: Session, _case: Case, rec: EventRecord) -> None:
 
 def _exposure_row(session: Session, rec: EventRecord, case: Case) -> ExposureCaseDay:
     key = (rec.actor, rec.created_at[:10], case.case_id)
-    row = session.get(ExposureCaseDay, key)
+    row = get_row(session, ExposureCaseDay, key, case.case_id)
     if row is None:
-        row = ExposureCaseDay(
+        row = new_row(
+            session,
+            ExposureCaseDay,
             reviewer=key[0],
             day=key[1],
             case_id=case.case_id,
@@ -169,7 +175,6 @@ def _exposure_row(session: Session, rec: EventRecord, case: Case) -> ExposureCas
             unfiltered_seconds=0.0,
             decisions=0,
         )
-        session.add(row)
     return row
 
 
@@ -193,25 +198,25 @@ def _revealed(session: Session, case: Case, rec: EventRecord) -> None:
 
 def _assigned(session: Session, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    if session.get(QaAudit, p["decision"]) is not None:
+    if get_row(session, QaAudit, p["decision"], case.case_id) is not None:
         return
-    session.add(
-        QaAudit(
-            decision_event_id=p["decision"],
-            case_id=case.case_id,
-            reviewer=p["reviewer"],
-            queue=p["queue"],
-            policy=p["policy"],
-            original_action=p["action"],
-            reason=p["reason"],
-            assigned_at=rec.created_at,
-            note="",
-        )
+    new_row(
+        session,
+        QaAudit,
+        decision_event_id=p["decision"],
+        case_id=case.case_id,
+        reviewer=p["reviewer"],
+        queue=p["queue"],
+        policy=p["policy"],
+        original_action=p["action"],
+        reason=p["reason"],
+        assigned_at=rec.created_at,
+        note="",
     )
 
 
 def _reviewed(session: Session, _case: Case, rec: EventRecord) -> None:
-    audit = session.get(QaAudit, rec.payload["decision"])
+    audit = get_row(session, QaAudit, rec.payload["decision"], _case.case_id)
     # The first blind call stands; a second auditor's (offline, concurrent) is only logged.
     if audit is None or audit.blind_action is not None:
         return
@@ -223,10 +228,12 @@ def _reviewed(session: Session, _case: Case, rec: EventRecord) -> None:
 
 def _verdict(session: Session, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    audit = session.get(QaAudit, p["decision"])
+    audit = get_row(session, QaAudit, p["decision"], case.case_id)
     if audit is None:
         # A reviewer's workstation gets the verdict on their decision, never the draw.
-        audit = QaAudit(
+        audit = new_row(
+            session,
+            QaAudit,
             decision_event_id=p["decision"],
             case_id=case.case_id,
             reviewer=p["reviewer"],
@@ -236,7 +243,6 @@ def _verdict(session: Session, case: Case, rec: EventRecord) -> None:
             reason="",
             assigned_at=rec.created_at,
         )
-        session.add(audit)
     if audit.verdict is not None:
         return
     audit.auditor = audit.auditor or rec.actor
@@ -251,10 +257,9 @@ def _verdict(session: Session, case: Case, rec: EventRecord) -> None:
 
 
 def _gold_marked(session: Session, case: Case, rec: EventRecord) -> None:
-    row = session.get(GoldCaseRow, case.case_id)
+    row = get_row(session, GoldCaseRow, case.case_id, case.case_id)
     if row is None:
-        row = GoldCaseRow(case_id=case.case_id)
-        session.add(row)
+        row = new_row(session, GoldCaseRow, case_id=case.case_id)
     row.policy = rec.payload["policy"]
     row.expected_action = rec.payload["action"]
     row.note = rec.payload.get("note", "")
@@ -264,21 +269,21 @@ def _gold_marked(session: Session, case: Case, rec: EventRecord) -> None:
 
 
 def _gold_unmarked(session: Session, case: Case, _rec: EventRecord) -> None:
-    row = session.get(GoldCaseRow, case.case_id)
+    row = get_row(session, GoldCaseRow, case.case_id, case.case_id)
     if row is not None:
         row.active = False
 
 
 def _gold_inserted(session: Session, case: Case, rec: EventRecord) -> None:
-    if session.get(GoldCopy, case.case_id) is None:
-        session.add(
-            GoldCopy(
-                case_id=case.case_id,
-                gold_case_id=rec.payload["gold_case"],
-                queue=rec.payload["queue"],
-                position=int(rec.payload["position"]),
-                inserted_at=rec.created_at,
-            )
+    if get_row(session, GoldCopy, case.case_id, case.case_id) is None:
+        new_row(
+            session,
+            GoldCopy,
+            case_id=case.case_id,
+            gold_case_id=rec.payload["gold_case"],
+            queue=rec.payload["queue"],
+            position=int(rec.payload["position"]),
+            inserted_at=rec.created_at,
         )
 
 

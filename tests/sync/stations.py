@@ -30,11 +30,10 @@ from db.models import PROJECTION_TABLES
 
 PASSWORD = "correct horse battery"
 LOCAL_ID_COLUMNS = {"id", "case_no"}  # numbered in local arrival order: differ per node
-# decision_facts.claimed_ts (issue 6, app/qa/projection.py `_claimed_ts`) looks for the
-# reviewer's lease in local insertion order, not canonical order, so it differs between
-# nodes that received the same events in another order. Reported to the issue-6 owner;
-# test_conflicts.py::test_claimed_ts_follows_canonical_order fails until it is fixed.
-KNOWN_DIVERGENT = {("decision_facts", "claimed_ts")}
+# Columns allowed to differ between nodes holding the same events. None now: claimed_ts
+# used to follow local insertion order; it is folded into cases.claim_starts in
+# canonical order since migration 0005 (test_conflicts.py checks it).
+KNOWN_DIVERGENT: set[tuple[str, str]] = set()
 
 
 @cache

@@ -136,7 +136,6 @@ def test_conflicts_do_not_depend_on_the_hubs_order(
         two.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 6: _claimed_ts uses local insertion order")
 def test_claimed_ts_follows_canonical_order(
     tmp_path_factory: pytest.TempPathFactory, store_template: Path
 ) -> None:

@@ -1,0 +1,285 @@
+"""Fold a batch of events without the ORM's per-row costs: rows loaded up front, new rows
+kept as plain objects and written with one INSERT per table.
+
+Folding a pulled page event by event through the ORM costs a SELECT (and an autoflush)
+for every `session.get` of a row the session has not seen yet, an instrumented object
+per new row and the unit of work's bookkeeping to insert it. For a page of thousands of
+events that is nearly all of the time. Inside `with fold_scope(session, case_ids, ...)`:
+
+- the cases of the batch and their case-keyed projection rows are loaded with one query
+  per table, so `case_row` and `get_row` are dictionary look-ups (a row the scope does not
+  hold does not exist: every one was loaded or created in the scope);
+- `new_row` creates a `PendingRow`, a plain object with the model's columns as attributes,
+  written at the end with a Core INSERT per table (in foreign-key order), and queue-depth
+  changes are summed and written once;
+- before any ORM statement runs on the session (a fold that queries, say), everything
+  pending is written first, so queries see what the folds did, exactly as autoflush
+  would make them see it; a pending row changed after it was written is updated.
+
+Outside a scope the same functions use the session directly, so a single event appended
+by the store folds exactly as before. The scope never changes what a fold computes. Within
+the block nothing may delete the batch's rows except the folds (refolds open their own
+scope after their deletes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from db.models import (
+    Base,
+    Case,
+    Decision,
+    DecisionFact,
+    Event,
+    ExposureCaseDay,
+    GoldCaseRow,
+    GoldCopy,
+    QaAudit,
+)
+
+_KEY = "veil.fold_scope"
+CHUNK = 500
+
+# Projection rows that hang off a case (a case_id column) and that folds look up by key.
+SCOPED_MODELS: tuple[type[Any], ...] = (
+    ExposureCaseDay,
+    DecisionFact,
+    QaAudit,
+    GoldCaseRow,
+    GoldCopy,
+    Decision,
+)
+_TABLE_ORDER = {table.name: n for n, table in enumerate(Base.metadata.sorted_tables)}
+Row = TypeVar("Row")
+DepthKey = tuple[str, str, int, str]
+
+_UPSERT_DEPTH = (
+    "INSERT INTO queue_depth (queue, status, severity, clearance, cases) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (queue, status, severity, clearance) DO UPDATE SET cases = cases + excluded.cases"
+)
+_DROP_EMPTY = (
+    "DELETE FROM queue_depth WHERE queue = ? AND status = ? AND severity = ? AND clearance = ?"
+    " AND cases <= 0"
+)
+
+
+class PendingRow:
+    """A projection row created in a scope: the model's columns as plain attributes.
+
+    Columns not given take the model's scalar default, or the database's server default
+    when it has one (then the attribute reads None until it is set). Attributes set after
+    the row was written are remembered and written by the next `write_pending`.
+    """
+
+    _model: type[Any]
+    _given: set[str]
+    _dirty: set[str] | None
+
+    def __init__(self, model: type[Any], values: dict[str, Any]) -> None:
+        given = set(values)
+        for column in model.__table__.columns:
+            if column.key in given:
+                continue
+            if column.default is not None and column.default.is_scalar:
+                values[column.key] = column.default.arg
+                given.add(column.key)
+            elif column.server_default is None:
+                values[column.key] = None
+                given.add(column.key)
+            else:
+                values[column.key] = None
+        self.__dict__.update(values)
+        self.__dict__["_model"] = model
+        self.__dict__["_given"] = given
+        self.__dict__["_dirty"] = None  # None until written; then the attributes changed since
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+        self.__dict__["_given"].add(name)
+        dirty = self.__dict__["_dirty"]
+        if dirty is not None:
+            dirty.add(name)
+
+    def insert_values(self) -> dict[str, Any]:
+        """The columns to insert: given, defaulted or set (server defaults left out)."""
+        return {key: self.__dict__[key] for key in self.__dict__["_given"]}
+
+
+class FoldScope:
+    """A batch's cases, their case-keyed rows, new rows and queue-depth changes."""
+
+    def __init__(self, session: Session, case_ids: Iterable[str], ingest_ids: Iterable[str]):
+        ids = sorted(set(case_ids))
+        self.declared = frozenset(ids)
+        self.cases: dict[str, Any] = {}
+        self.rows: dict[tuple[type[Any], tuple[Any, ...]], Any] = {}
+        self.case_nos: dict[str, int] = {}
+        self.pending: list[PendingRow] = []  # created, not written yet
+        self.written: list[PendingRow] = []  # written; may have changed since
+        self.depth: Counter[DepthKey] = Counter()
+        self.writing = False
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for case in session.scalars(select(Case).where(Case.case_id.in_(chunk))):
+                self.cases[case.case_id] = case
+            for model in SCOPED_MODELS:
+                for row in session.scalars(select(model).where(model.case_id.in_(chunk))):
+                    self.rows[(model, _identity(row))] = row
+        ingest = sorted(set(ingest_ids))
+        for start in range(0, len(ingest), CHUNK):
+            query = select(Event.event_id, Event.id).where(
+                Event.event_id.in_(ingest[start : start + CHUNK])
+            )
+            self.case_nos.update({str(e): int(i) for e, i in session.execute(query)})
+
+    @property
+    def unwritten(self) -> bool:
+        """Whether anything waits to be written."""
+        return bool(self.pending or self.depth) or any(r._dirty for r in self.written)
+
+    def write(self, session: Session) -> None:
+        """Write pending rows (one INSERT per table and column set), changes, depths."""
+        self.writing = True
+        try:
+            groups: dict[tuple[int, type[Any], frozenset[str]], list[dict[str, Any]]] = {}
+            for row in self.pending:
+                values = row.insert_values()
+                model = row._model
+                order = _TABLE_ORDER[model.__tablename__]
+                groups.setdefault((order, model, frozenset(values)), []).append(values)
+                row.__dict__["_dirty"] = set()
+            for (_order, model, _keys), values_list in sorted(groups.items(), key=_by_order):
+                session.execute(insert(model), values_list)
+            for row in self.written:
+                if row._dirty:
+                    _update(session, row)
+            self.written.extend(self.pending)
+            self.pending = []
+            conn = session.connection().connection.driver_connection
+            for key, delta in self.depth.items():
+                if delta:
+                    conn.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
+                    conn.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
+            self.depth.clear()
+        finally:
+            self.writing = False
+
+
+def _by_order(item: tuple[tuple[int, type[Any], frozenset[str]], Any]) -> int:
+    return item[0][0]
+
+
+def _update(session: Session, row: PendingRow) -> None:
+    model = row._model
+    keys = [c.key for c in model.__table__.primary_key.columns]
+    statement = update(model).where(*(getattr(model, k) == row.__dict__[k] for k in keys))
+    session.execute(
+        statement.values({k: row.__dict__[k] for k in row._dirty or ()}),
+        execution_options={"synchronize_session": False},
+    )
+    row.__dict__["_dirty"] = set()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_before_statements(state: ORMExecuteState) -> None:
+    """Any ORM statement inside a scope first sees what the folds did (like autoflush)."""
+    scope = current(state.session)
+    if scope is not None and not scope.writing and scope.unwritten:
+        scope.write(state.session)
+
+
+def _identity(row: Any) -> tuple[Any, ...]:
+    return tuple(inspect(row).mapper.primary_key_from_instance(row))
+
+
+def _pk_of(model: type[Any], values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values[c.key] for c in model.__table__.primary_key.columns)
+
+
+def _key(pk: Any) -> tuple[Any, ...]:
+    return tuple(pk) if isinstance(pk, tuple) else (pk,)
+
+
+def current(session: Session) -> FoldScope | None:
+    """The scope open on this session, if any."""
+    scope = session.info.get(_KEY)
+    return scope if isinstance(scope, FoldScope) else None
+
+
+@contextmanager
+def fold_scope(
+    session: Session, case_ids: Iterable[str], ingest_ids: Iterable[str] = ()
+) -> Iterator[FoldScope]:
+    """Fold inside the block with these cases' rows loaded; write everything at the end."""
+    if current(session) is not None:
+        raise RuntimeError("fold scopes do not nest")
+    scope = FoldScope(session, case_ids, ingest_ids)
+    session.info[_KEY] = scope
+    try:
+        yield scope
+        scope.write(session)
+    finally:
+        session.info.pop(_KEY, None)
+
+
+def new_row(session: Session, model: type[Row], **values: Any) -> Row:
+    """A new projection row: a `PendingRow` in a scope, else an ORM object added to the
+    session. Either way the caller reads and sets its columns as attributes."""
+    scope = current(session)
+    if scope is None:
+        obj = model(**values)
+        session.add(obj)
+        return obj
+    row = PendingRow(model, values)
+    scope.pending.append(row)
+    if model is Case:
+        scope.cases[values["case_id"]] = row
+    elif model in SCOPED_MODELS:
+        scope.rows[(model, _pk_of(model, row.__dict__))] = row
+    return cast(Row, row)
+
+
+def case_row(session: Session, case_id: str) -> Case | None:
+    """The case's projection row (from the scope when the scope covers it)."""
+    scope = current(session)
+    if scope is not None and case_id in scope.declared:
+        return cast(Case | None, scope.cases.get(case_id))
+    return session.get(Case, case_id)
+
+
+def case_no_of(session: Session, event_id: str) -> int | None:
+    """The local id of an ingest event (the case's stable number)."""
+    scope = current(session)
+    if scope is not None and event_id in scope.case_nos:
+        return scope.case_nos[event_id]
+    return session.scalar(select(Event.id).where(Event.event_id == event_id))
+
+
+def get_row(session: Session, model: type[Row], pk: Any, case_id: str) -> Row | None:
+    """A case-keyed projection row by primary key (`session.get` outside a scope)."""
+    scope = current(session)
+    if scope is not None and case_id in scope.declared:
+        return cast(Row | None, scope.rows.get((model, _key(pk))))
+    return session.get(model, pk)
+
+
+def add_depth(session: Session, key: DepthKey, delta: int) -> None:
+    """Add delta to a queue_depth bucket; a bucket that reaches zero is removed (as a
+    rebuild has none). Runs on the transaction's sqlite3 connection: it happens on every
+    status change, and through the driver it costs microseconds, not a statement build.
+    In a scope the deltas are summed and written once."""
+    scope = current(session)
+    if scope is not None:
+        scope.depth[key] += delta
+        return
+    conn = session.connection().connection.driver_connection
+    conn.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
+    if delta < 0:
+        conn.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
