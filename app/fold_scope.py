@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.models import (
@@ -70,6 +70,27 @@ _DROP_EMPTY = (
 )
 
 
+_DEFAULTS: dict[type[Any], tuple[dict[str, Any], dict[str, None]]] = {}
+
+
+def _column_defaults(model: type[Any]) -> tuple[dict[str, Any], dict[str, None]]:
+    """Per model: values of the columns a new row gets unless given (scalar defaults, or
+    None), and the columns the database fills (server defaults, read as None here)."""
+    if model in _DEFAULTS:
+        return _DEFAULTS[model]
+    filled: dict[str, Any] = {}
+    server: dict[str, None] = {}
+    for column in model.__table__.columns:
+        if column.default is not None and column.default.is_scalar:
+            filled[column.key] = column.default.arg
+        elif column.server_default is None:
+            filled[column.key] = None
+        else:
+            server[column.key] = None
+    _DEFAULTS[model] = (filled, server)
+    return filled, server
+
+
 class PendingRow:
     """A projection row created in a scope: the model's columns as plain attributes.
 
@@ -83,18 +104,10 @@ class PendingRow:
     _dirty: set[str] | None
 
     def __init__(self, model: type[Any], values: dict[str, Any]) -> None:
-        given = set(values)
-        for column in model.__table__.columns:
-            if column.key in given:
-                continue
-            if column.default is not None and column.default.is_scalar:
-                values[column.key] = column.default.arg
-                given.add(column.key)
-            elif column.server_default is None:
-                values[column.key] = None
-                given.add(column.key)
-            else:
-                values[column.key] = None
+        filled, server = _column_defaults(model)
+        given = set(filled) | set(values)
+        self.__dict__.update(server)
+        self.__dict__.update(filled)
         self.__dict__.update(values)
         self.__dict__["_model"] = model
         self.__dict__["_given"] = given
@@ -129,8 +142,11 @@ class FoldScope:
             chunk = ids[start : start + CHUNK]
             for case in session.scalars(select(Case).where(Case.case_id.in_(chunk))):
                 self.cases[case.case_id] = case
+            known = [c for c in chunk if c in self.cases]  # new cases have no rows yet
+            if not known:
+                continue
             for model in SCOPED_MODELS:
-                for row in session.scalars(select(model).where(model.case_id.in_(chunk))):
+                for row in session.scalars(select(model).where(model.case_id.in_(known))):
                     self.rows[(model, _identity(row))] = row
         ingest = sorted(set(ingest_ids))
         for start in range(0, len(ingest), CHUNK):
@@ -155,21 +171,31 @@ class FoldScope:
                 order = _TABLE_ORDER[model.__tablename__]
                 groups.setdefault((order, model, frozenset(values)), []).append(values)
                 row.__dict__["_dirty"] = set()
-            for (_order, model, _keys), values_list in sorted(groups.items(), key=_by_order):
-                session.execute(insert(model), values_list)
+            raw = session.connection().connection.driver_connection
+            for (_order, model, keys), values_list in sorted(groups.items(), key=_by_order):
+                insert_rows(raw, model.__tablename__, sorted(keys), values_list)
             for row in self.written:
                 if row._dirty:
                     _update(session, row)
             self.written.extend(self.pending)
             self.pending = []
-            conn = session.connection().connection.driver_connection
             for key, delta in self.depth.items():
                 if delta:
-                    conn.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
-                    conn.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
+                    raw.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
+                    raw.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
             self.depth.clear()
         finally:
             self.writing = False
+
+
+def insert_rows(raw: Any, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT on the sqlite3 connection (no per-row statement work)."""
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    raw.executemany(
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+        [tuple(row[c] for c in columns) for row in rows],
+    )
 
 
 def _by_order(item: tuple[tuple[int, type[Any], frozenset[str]], Any]) -> int:

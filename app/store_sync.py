@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.events import (
@@ -24,7 +24,7 @@ from app.events import (
     canonical_json,
     chain_hash,
 )
-from app.fold_scope import fold_scope
+from app.fold_scope import fold_scope, insert_rows
 from app.projections import apply_event, refold_cases
 from db.models import Device, Event
 
@@ -143,7 +143,9 @@ class RemoteBatch:
 
     def _insert(self, fresh: Sequence[EventRecord]) -> None:
         if fresh:
-            self.session.execute(insert(Event), [row_values(r) for r in fresh])
+            raw = self.session.connection().connection.driver_connection
+            rows = [row_values(r) for r in fresh]
+            insert_rows(raw, Event.__tablename__, list(rows[0]), rows)
 
     def _advance_own_devices(self, fresh: Sequence[EventRecord]) -> None:
         """A chain of ours that comes back from the hub longer than we hold it (a restored
