@@ -7,15 +7,21 @@ Seeing (pull, blobs, leases, access checks):
 - A user sees only their own team's events and cases.
 - A case with a clearance (e.g. "child_safety") is visible only to users holding that
   clearance; its events and its media never leave the hub for anyone else.
-- `qa.verdict` events go to leads only. `media.viewed` and `media.revealed` (personal
+- `qa.verdict` events go to leads and to the reviewer whose decision was audited (the
+  event's `audience`: their feedback). `media.viewed` and `media.revealed` (personal
   exposure figures) go to leads and to the person who produced them, so team wellbeing is
-  aggregated on lead workstations only. `incident.opened` goes to analysts and leads.
+  aggregated on lead workstations only. The QA machinery (`qa.rule_set`, `qa.assigned`,
+  `qa.review`, `gold.*`) goes to leads only: a reviewer must not be able to tell which
+  decisions are drawn for audit or which cases are gold copies, not even from the data on
+  their own disk. `incident.opened` goes to analysts and leads.
 - A blob is served only to a user who may see a case whose ingest payload references it.
 
 Doing (push, intake, blobs, users):
 - A pushed event's actor must be the caller, and a device pushes for one user only
   (its first pusher); workstations use one device_id per user per machine.
-- Lead-only kinds: `qa.verdict`, `case.adjudicated`, `team.filters_set`.
+- Lead-only kinds: QA, gold and calibration set-up (`qa.*`, `gold.*`,
+  `calibration.opened`/`closed`), `case.adjudicated`, `case.reassigned`, team settings
+  (`team.filters_set`, `team.setting`).
   Analyst-or-lead kinds: `incident.opened`, `case.ingested`. Every other kind: any role.
 - Events on a case need the case in the caller's team and the case's clearance.
 - Intake and blob upload: analysts and leads. User admin: leads, for their own team,
@@ -25,13 +31,30 @@ Doing (push, intake, blobs, users):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.events import EventKind
 
 ROLES = ("moderator", "analyst", "lead")
-_LEAD_KINDS = frozenset(
-    {EventKind.QA_VERDICT, EventKind.CASE_ADJUDICATED, EventKind.TEAM_FILTERS_SET}
+_QA_KINDS = frozenset(
+    {
+        EventKind.QA_RULE_SET,
+        EventKind.QA_ASSIGNED,
+        EventKind.QA_REVIEW,
+        EventKind.QA_VERDICT,
+        EventKind.GOLD_MARKED,
+        EventKind.GOLD_UNMARKED,
+        EventKind.GOLD_INSERTED,
+    }
 )
+_LEAD_KINDS = _QA_KINDS | {
+    EventKind.CASE_ADJUDICATED,
+    EventKind.CASE_REASSIGNED,
+    EventKind.TEAM_FILTERS_SET,
+    EventKind.TEAM_SETTING,
+    EventKind.CALIBRATION_OPENED,
+    EventKind.CALIBRATION_CLOSED,
+}
 _ANALYST_KINDS = frozenset({EventKind.INCIDENT_OPENED, EventKind.CASE_INGESTED})
 _PERSONAL_KINDS = frozenset({EventKind.MEDIA_VIEWED, EventKind.MEDIA_REVEALED})
 KNOWN_KINDS = frozenset(kind.value for kind in EventKind)
@@ -72,7 +95,16 @@ class Principal:
         """Kinds this caller receives only when they authored the event themselves."""
         if self.is_lead:
             return frozenset()
-        hidden = set(_PERSONAL_KINDS | {EventKind.QA_VERDICT})
+        hidden = set(_PERSONAL_KINDS | _QA_KINDS)
         if self.role == "moderator":
             hidden.add(EventKind.INCIDENT_OPENED)
         return frozenset(str(kind) for kind in hidden)
+
+
+def audience_of(kind: str, payload: dict[str, Any]) -> str | None:
+    """Who besides leads and the actor receives an event of a hidden kind: the reviewer
+    whose audited decision a verdict judges. None for every other event."""
+    if kind == EventKind.QA_VERDICT:
+        reviewer = payload.get("reviewer")
+        return reviewer if isinstance(reviewer, str) else None
+    return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from app.events import GENESIS_HASH, EventRecord, canonical_json
+from app.hub.access import audience_of
 from db.hub.engine import insert_ignoring_conflicts
 from db.hub.models import Device, Event, HubHead
 
@@ -116,6 +117,7 @@ def _row(
         "team": scope.team,
         "category": scope.category,
         "clearance": scope.clearance,
+        "audience": audience_of(record.kind, record.payload),
         "global_prev_hash": head.global_hash,
         "global_hash": link,
         "received_at": now_ms,

@@ -44,7 +44,12 @@ def visible_events(user: Principal) -> ColumnElement[bool]:
     hidden = user.others_hidden_kinds()
     if hidden:
         condition = and_(
-            condition, or_(Event.kind.not_in(sorted(hidden)), Event.actor == user.username)
+            condition,
+            or_(
+                Event.kind.not_in(sorted(hidden)),
+                Event.actor == user.username,
+                Event.audience == user.username,
+            ),
         )
     return condition
 

@@ -75,6 +75,9 @@ class Event(HubBase):
     team: Mapped[str] = mapped_column(NAME)
     category: Mapped[str | None] = mapped_column(NAME)
     clearance: Mapped[str | None] = mapped_column(NAME)
+    # The one person besides leads and the actor who receives an event of a hidden kind
+    # (the audited reviewer of a qa.verdict); see app/hub/access.py.
+    audience: Mapped[str | None] = mapped_column(NAME)
     global_prev_hash: Mapped[str] = mapped_column(HASH)
     global_hash: Mapped[str] = mapped_column(HASH)
     received_at: Mapped[int] = mapped_column(BigInteger)

@@ -209,3 +209,50 @@ def test_disabled_user_loses_tokens_and_login(scene: Scene) -> None:
     assert refused.value.status == 401
     with pytest.raises(HubRejected):
         scene.lead.client.login(scene.lead.username, "wrong password")
+
+
+QA_MACHINERY = [
+    EventKind.QA_RULE_SET,
+    EventKind.QA_ASSIGNED,
+    EventKind.QA_REVIEW,
+    EventKind.GOLD_MARKED,
+    EventKind.GOLD_UNMARKED,
+    EventKind.GOLD_INSERTED,
+]
+LEAD_SETUP = [
+    *QA_MACHINERY,
+    EventKind.TEAM_SETTING,
+    EventKind.CASE_REASSIGNED,
+    EventKind.CALIBRATION_OPENED,
+    EventKind.CALIBRATION_CLOSED,
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_qa_and_team_set_up_is_pushed_by_leads_only(scene: Scene, role: str) -> None:
+    member = scene.team.member(role)
+    expected = 200 if role == "lead" else 403
+    statuses = {kind: push_one(member, kind, scene.open_case) for kind in LEAD_SETUP}
+    assert statuses == {kind: expected for kind in LEAD_SETUP}
+
+
+def test_a_verdict_reaches_the_audited_reviewer_and_no_other(scene: Scene) -> None:
+    audited = scene.team.member("moderator")
+    colleague = scene.team.member("moderator")
+    analyst = scene.team.member("analyst")
+    lead_device = DeviceWriter(scene.lead.username)
+    verdict = lead_device.event(
+        EventKind.QA_VERDICT, scene.open_case, reviewer=audited.username, verdict="disagree"
+    )
+    machinery = [lead_device.event(kind, scene.open_case) for kind in QA_MACHINERY]
+    scene.lead.client.push(lead_device.device_id, [verdict, *machinery])
+
+    def seen(member: Member) -> set[str]:
+        events, _ = pull_all(member.client)
+        return {e.event_id for e in events}
+
+    qa_ids = {e.event_id for e in machinery}
+    assert verdict.event_id in seen(audited) and not qa_ids & seen(audited)
+    assert verdict.event_id not in seen(colleague) and not qa_ids & seen(colleague)
+    assert verdict.event_id not in seen(analyst) and not qa_ids & seen(analyst)
+    assert {verdict.event_id, *qa_ids} <= seen(scene.lead)
