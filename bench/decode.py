@@ -18,10 +18,11 @@ from PIL import Image
 
 from app.imaging.decode import decode_for_display
 from app.imaging.pipeline import DEFAULT_PIPELINE
+from app.paths import resources_dir
 from bench._util import print_table, verdict
 from bench.filters import interleaved
 
-SOURCE = "/work/shared/data/media/rocket.jpg"
+SOURCE = str(resources_dir() / "demo" / "rocket.jpg")
 SIZE = (4000, 3000)
 DISPLAY_SIDE = 1600
 

@@ -15,10 +15,11 @@ from PIL import Image
 
 from app.imaging.faces import detect_faces
 from app.imaging.filters import blur_faces
+from app.paths import resources_dir
 from bench._util import print_table, verdict
 from bench.filters import interleaved
 
-SOURCE = "/work/shared/data/media/astronaut.png"
+SOURCE = str(resources_dir() / "demo" / "astronaut.png")
 
 
 def frame_1080p() -> np.ndarray:

@@ -23,10 +23,11 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from app.imaging.pipeline import FilterPipeline, FilterStep
+from app.paths import resources_dir
 from bench._util import print_table, verdict
 
 SAMPLES = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg")
-MEDIA = "/work/shared/data/media"
+MEDIA = str(resources_dir() / "demo")  # the safe sample photos, bundled
 RADII = (8, 24, 48)
 SIZES = {"1080p": (1920, 1080), "4K": (3840, 2160)}
 COPY_LIMIT = {"1080p": 5.0, "4K": 3.0}

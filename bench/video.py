@@ -23,9 +23,10 @@ from PIL import Image
 
 from app.imaging.pipeline import DEFAULT_PIPELINE, parse_preset
 from app.imaging.video import VideoReader, filtered_frames
+from app.paths import resources_dir
 from bench._util import print_table, verdict
 
-SOURCE = "/work/shared/data/media/astronaut.png"
+SOURCE = str(resources_dir() / "demo" / "astronaut.png")
 SIZE = (1920, 1080)
 FRAMES = 120
 FACES = parse_preset([{"filter": "blur", "strength": 24}, {"filter": "face_blur"}], "bench")

@@ -18,7 +18,8 @@ from app.paths import resources_dir  # noqa: E402
 from app.policies import PolicySet, load_policies  # noqa: E402
 from app.store import LocalStore  # noqa: E402
 
-SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "data" / "media"
+# The safe sample photos (../shared/data/media), bundled with their licences in resources/demo.
+SHARED_MEDIA = resources_dir() / "demo"
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-SAMPLES = Path("/work/shared/data/media")
+from app.paths import resources_dir
+
+SAMPLES = resources_dir() / "demo"  # the safe sample photos, bundled with their licences
 
 
 def photo(width: int = 640, height: int = 480) -> np.ndarray:
