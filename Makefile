@@ -44,9 +44,10 @@ contracts: $(TEST_STAMP)
 	$(BIN)/lint-imports
 
 # With no PYTEST_ARGS the suite runs as two pytest processes side by side (this machine has
-# 2 cores): tests/sync + tests/hub, which mostly wait on hub processes and PostgreSQL, and
+# 2 cores): the two long sync suites (the convergence state machine, >= 500 examples in
+# CI, and the SIGKILL runs), which mostly wait on hub processes and PostgreSQL, and
 # everything else. The first half's output follows the second's; either failing fails.
-SIDE := tests/sync tests/hub
+SIDE := tests/sync/test_convergence.py tests/sync/test_kills.py
 pytest: $(TEST_STAMP)
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider $(SIDE) \
