@@ -96,7 +96,7 @@ class PendingRow:
 
     Columns not given take the model's scalar default, or the database's server default
     when it has one (then the attribute reads None until it is set). Attributes set after
-    the row was written are remembered and written by the next `write_pending`.
+    the row was written are remembered and written by the next `FoldScope.write`.
     """
 
     _model: type[Any]
@@ -181,8 +181,7 @@ class FoldScope:
             self.pending = []
             for key, delta in self.depth.items():
                 if delta:
-                    raw.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
-                    raw.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
+                    _write_depth(raw, key, delta)
             self.depth.clear()
         finally:
             self.writing = False
@@ -305,7 +304,11 @@ def add_depth(session: Session, key: DepthKey, delta: int) -> None:
     if scope is not None:
         scope.depth[key] += delta
         return
-    conn = session.connection().connection.driver_connection
-    conn.execute(_UPSERT_DEPTH, (*key, delta))  # type: ignore[union-attr]
+    _write_depth(session.connection().connection.driver_connection, key, delta)
+
+
+def _write_depth(raw: Any, key: DepthKey, delta: int) -> None:
+    """Upsert the bucket on the sqlite3 connection; drop it when it reached zero."""
+    raw.execute(_UPSERT_DEPTH, (*key, delta))
     if delta < 0:
-        conn.execute(_DROP_EMPTY, key)  # type: ignore[union-attr]
+        raw.execute(_DROP_EMPTY, key)

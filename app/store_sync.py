@@ -62,7 +62,7 @@ class RemoteBatch:
                 if rec.case_id is None or rec.case_id in settled_ids:
                     apply_event(self.session, rec)
             self.session.flush()
-        refold_cases(self.session, (set(by_case) | late_cases) - set(settled))
+        refold_cases(self.session, (set(by_case) | late_cases) - settled_ids)
         return len(fresh)
 
     def acknowledge(self, acks: dict[str, int]) -> None:

@@ -150,8 +150,8 @@ def track_claims(case: Case, rec: EventRecord) -> None:
             case.claim_starts = json.dumps(starts, sort_keys=True)
 
 
-def _retracted(session: Session, _case: Case, rec: EventRecord) -> None:
-    fact = get_row(session, DecisionFact, str(rec.payload.get("decision")), _case.case_id)
+def _retracted(session: Session, case: Case, rec: EventRecord) -> None:
+    fact = get_row(session, DecisionFact, str(rec.payload.get("decision")), case.case_id)
     if fact is not None:
         fact.retracted = True
 
@@ -215,8 +215,8 @@ def _assigned(session: Session, case: Case, rec: EventRecord) -> None:
     )
 
 
-def _reviewed(session: Session, _case: Case, rec: EventRecord) -> None:
-    audit = get_row(session, QaAudit, rec.payload["decision"], _case.case_id)
+def _reviewed(session: Session, case: Case, rec: EventRecord) -> None:
+    audit = get_row(session, QaAudit, rec.payload["decision"], case.case_id)
     # The first blind call stands; a second auditor's (offline, concurrent) is only logged.
     if audit is None or audit.blind_action is not None:
         return
