@@ -157,6 +157,26 @@ def chain_hash(record: EventRecord) -> str:
     return hashlib.sha256(canonical_json(record.chain_fields()).encode("utf-8")).hexdigest()
 
 
+# The chained field that sorts right after "payload" in the canonical JSON.
+_AFTER_PAYLOAD = ',"prev_hash":'
+
+
+def verified_payload_json(record: EventRecord) -> str | None:
+    """The canonical JSON of the record's payload when its hash verifies, else None.
+
+    Checking the hash serializes every chained field; the payload's canonical JSON is the
+    part of that text between its key and the next key (keys are sorted and no other
+    field is an object), so a pulled event is serialized once, not once more to store it.
+    Outside strings JSON has no unescaped quote, so both markers are found only where
+    the structure puts them.
+    """
+    text = canonical_json(record.chain_fields())
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != record.hash:
+        return None
+    start = text.index('"payload":') + len('"payload":')
+    return text[start : text.rindex(_AFTER_PAYLOAD)]
+
+
 def seal(record: EventRecord) -> EventRecord:
     """The same record with its hash filled in."""
     return EventRecord(**{**record.chain_fields(), "hash": chain_hash(record)})

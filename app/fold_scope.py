@@ -1,20 +1,24 @@
-"""Fold a batch of events without the ORM's per-row costs: rows loaded up front, new rows
-kept as plain objects and written with one INSERT per table.
+"""Fold a batch of events without the ORM's per-row costs: rows loaded up front as plain
+objects, new rows and changes written with one executemany per table.
 
 Folding a pulled page event by event through the ORM costs a SELECT (and an autoflush)
 for every `session.get` of a row the session has not seen yet, an instrumented object
 per new row and the unit of work's bookkeeping to insert it. For a page of thousands of
 events that is nearly all of the time. Inside `with fold_scope(session, case_ids, ...)`:
 
-- the cases of the batch and their case-keyed projection rows are loaded with one query
-  per table, so `case_row` and `get_row` are dictionary look-ups (a row the scope does not
-  hold does not exist: every one was loaded or created in the scope);
-- `new_row` creates a `PendingRow`, a plain object with the model's columns as attributes,
-  written at the end with a Core INSERT per table (in foreign-key order), and queue-depth
-  changes are summed and written once;
+- the cases of the batch and their case-keyed projection rows are loaded with one Core
+  query per table, as `PendingRow`s (plain objects with the model's columns as
+  attributes), so `case_row` and `get_row` are dictionary look-ups (a row the scope does
+  not hold does not exist: every one was loaded or created in the scope);
+- `new_row` creates a `PendingRow` too, written with one INSERT per table (in foreign-key
+  order); the columns set on rows that are already in the database are written with one
+  UPDATE per table and column set, and queue-depth changes are summed and written once;
 - before any ORM statement runs on the session (a fold that queries, say), everything
   pending is written first, so queries see what the folds did, exactly as autoflush
-  would make them see it; a pending row changed after it was written is updated.
+  would make them see it.
+
+The session's identity map never holds the scope's rows, so ORM objects the session had
+loaded before are expired when the scope ends (they read the folded state next time).
 
 Outside a scope the same functions use the session directly, so a single event appended
 by the store folds exactly as before. The scope never changes what a fold computes. Within
@@ -29,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.models import (
@@ -92,18 +96,21 @@ def _column_defaults(model: type[Any]) -> tuple[dict[str, Any], dict[str, None]]
 
 
 class PendingRow:
-    """A projection row created in a scope: the model's columns as plain attributes.
+    """A projection row of a scope: the model's columns as plain attributes.
 
-    Columns not given take the model's scalar default, or the database's server default
-    when it has one (then the attribute reads None until it is set). Attributes set after
-    the row was written are remembered and written by the next `FoldScope.write`.
+    A new row's columns not given take the model's scalar default, or the database's
+    server default when it has one (then the attribute reads None until it is set). Once
+    the row is in the database (written, or loaded by the scope), attributes set to a new
+    value are remembered, and the row is handed to its scope to write by the next
+    `FoldScope.write`.
     """
 
     _model: type[Any]
     _given: set[str]
     _dirty: set[str] | None
+    _sink: list[PendingRow]
 
-    def __init__(self, model: type[Any], values: dict[str, Any]) -> None:
+    def __init__(self, model: type[Any], values: dict[str, Any], sink: list[PendingRow]) -> None:
         filled, server = _column_defaults(model)
         given = set(filled) | set(values)
         self.__dict__.update(server)
@@ -112,13 +119,32 @@ class PendingRow:
         self.__dict__["_model"] = model
         self.__dict__["_given"] = given
         self.__dict__["_dirty"] = None  # None until written; then the attributes changed since
+        self.__dict__["_sink"] = sink
+
+    @classmethod
+    def stored(cls, model: type[Any], values: dict[str, Any], sink: list[PendingRow]) -> PendingRow:
+        """A row read from the database (every column given, nothing changed yet)."""
+        row = cls.__new__(cls)
+        row.__dict__.update(values)
+        row.__dict__["_model"] = model
+        row.__dict__["_given"] = set(values)
+        row.__dict__["_dirty"] = set()
+        row.__dict__["_sink"] = sink
+        return row
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self.__dict__[name] = value
-        self.__dict__["_given"].add(name)
-        dirty = self.__dict__["_dirty"]
-        if dirty is not None:
-            dirty.add(name)
+        state = self.__dict__
+        dirty = state["_dirty"]
+        if dirty is None:
+            state[name] = value
+            state["_given"].add(name)
+            return
+        if name in state and state[name] == value and type(state[name]) is type(value):
+            return  # unchanged: nothing to write
+        state[name] = value
+        if not dirty:
+            state["_sink"].append(self)
+        dirty.add(name)
 
     def insert_values(self) -> dict[str, Any]:
         """The columns to insert: given, defaulted or set (server defaults left out)."""
@@ -135,56 +161,120 @@ class FoldScope:
         self.rows: dict[tuple[type[Any], tuple[Any, ...]], Any] = {}
         self.case_nos: dict[str, int] = {}
         self.pending: list[PendingRow] = []  # created, not written yet
-        self.written: list[PendingRow] = []  # written; may have changed since
+        self.changed: list[PendingRow] = []  # in the database, with columns set since
         self.depth: Counter[DepthKey] = Counter()
         self.writing = False
+        session.flush()  # what the session holds is in the database before it is read
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            for case in session.scalars(select(Case).where(Case.case_id.in_(chunk))):
-                self.cases[case.case_id] = case
+            for case in self._load(session, Case, chunk):
+                self.cases[case.__dict__["case_id"]] = case
             known = [c for c in chunk if c in self.cases]  # new cases have no rows yet
             if not known:
                 continue
             for model in SCOPED_MODELS:
-                for row in session.scalars(select(model).where(model.case_id.in_(known))):
-                    self.rows[(model, _identity(row))] = row
-        ingest = sorted(set(ingest_ids))
-        for start in range(0, len(ingest), CHUNK):
-            query = select(Event.event_id, Event.id).where(
-                Event.event_id.in_(ingest[start : start + CHUNK])
-            )
-            self.case_nos.update({str(e): int(i) for e, i in session.execute(query)})
+                for row in self._load(session, model, known):
+                    self.rows[(model, _pk_of(model, row.__dict__))] = row
+        found = select_in(session, Event.__tablename__, ["event_id", "id"], "event_id", ingest_ids)
+        self.case_nos.update({str(e): int(i) for e, i in found})
+
+    def _load(self, session: Session, model: type[Any], case_ids: list[str]) -> list[PendingRow]:
+        """The model's rows of these cases, as stored rows of this scope."""
+        keys, flags = _columns_of(model)
+        rows = []
+        for values in select_in(session, model.__tablename__, keys, "case_id", case_ids):
+            state = dict(zip(keys, values, strict=True))
+            for key in flags:
+                if state[key] is not None:
+                    state[key] = bool(state[key])
+            rows.append(PendingRow.stored(model, state, self.changed))
+        return rows
 
     @property
     def unwritten(self) -> bool:
         """Whether anything waits to be written."""
-        return bool(self.pending or self.depth) or any(r._dirty for r in self.written)
+        return bool(self.pending or self.changed or self.depth)
 
     def write(self, session: Session) -> None:
-        """Write pending rows (one INSERT per table and column set), changes, depths."""
+        """Write new rows (one INSERT per table and column set), then changed columns
+        (one UPDATE per table and column set), then queue depths."""
         self.writing = True
         try:
-            groups: dict[tuple[int, type[Any], frozenset[str]], list[dict[str, Any]]] = {}
+            inserts: dict[tuple[int, type[Any], frozenset[str]], list[dict[str, Any]]] = {}
             for row in self.pending:
                 values = row.insert_values()
                 model = row._model
                 order = _TABLE_ORDER[model.__tablename__]
-                groups.setdefault((order, model, frozenset(values)), []).append(values)
+                inserts.setdefault((order, model, frozenset(values)), []).append(values)
                 row.__dict__["_dirty"] = set()
-            raw = session.connection().connection.driver_connection
-            for (_order, model, keys), values_list in sorted(groups.items(), key=_by_order):
-                insert_rows(raw, model.__tablename__, sorted(keys), values_list)
-            for row in self.written:
-                if row._dirty:
-                    _update(session, row)
-            self.written.extend(self.pending)
             self.pending = []
+            raw = session.connection().connection.driver_connection
+            for (_order, model, keys), values_list in sorted(inserts.items(), key=_by_order):
+                insert_rows(raw, model.__tablename__, sorted(keys), values_list)
+            updates: dict[tuple[int, type[Any], frozenset[str]], list[PendingRow]] = {}
+            for row in self.changed:
+                model = row._model
+                order = _TABLE_ORDER[model.__tablename__]
+                updates.setdefault((order, model, frozenset(row._dirty or ())), []).append(row)
+            self.changed.clear()  # the list every row of the scope reports its changes to
+            for (_order, model, keys), rows in sorted(updates.items(), key=_by_order):
+                update_rows(raw, model, sorted(keys), rows)
             for key, delta in self.depth.items():
                 if delta:
                     _write_depth(raw, key, delta)
             self.depth.clear()
         finally:
             self.writing = False
+
+
+def select_in(
+    session: Session,
+    table: str,
+    columns: list[str],
+    key: str,
+    values: Iterable[Any],
+    group_by: str = "",
+) -> list[tuple[Any, ...]]:
+    """`SELECT columns FROM table WHERE key IN values [GROUP BY group_by]`, in chunks of
+    keys (a group must not span chunks: group by the key), on the transaction's
+    sqlite3 connection: the IN lists of a page cost SQLAlchemy more to render than the
+    database to answer. What the session holds is flushed first (as autoflush would)."""
+    scope = current(session)
+    if scope is not None and not scope.writing and scope.unwritten:
+        scope.write(session)
+    session.flush()
+    wanted = sorted(set(values))
+    if not wanted:
+        return []
+    raw: Any = session.connection().connection.driver_connection
+    names = ", ".join(columns)
+    grouping = f" GROUP BY {group_by}" if group_by else ""
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT {names} FROM {table} WHERE {key} IN ({marks}){grouping}"
+        out += raw.execute(sql, chunk)
+    return out
+
+
+_COLUMNS: dict[type[Any], tuple[list[str], list[str]]] = {}
+
+
+def _columns_of(model: type[Any]) -> tuple[list[str], list[str]]:
+    """The model's column keys, and those of its booleans (stored as 0 and 1)."""
+    if model not in _COLUMNS:
+        columns = list(model.__table__.columns)
+        flags = [c.key for c in columns if _python_type(c) is bool]
+        _COLUMNS[model] = ([c.key for c in columns], flags)
+    return _COLUMNS[model]
+
+
+def _python_type(column: Any) -> type[Any] | None:
+    try:
+        return cast(type[Any], column.type.python_type)
+    except NotImplementedError:
+        return None
 
 
 def insert_rows(raw: Any, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -197,19 +287,21 @@ def insert_rows(raw: Any, table: str, columns: list[str], rows: list[dict[str, A
     )
 
 
+def update_rows(raw: Any, model: type[Any], columns: list[str], rows: list[PendingRow]) -> None:
+    """One executemany UPDATE of these columns, by primary key, on the sqlite3 connection."""
+    keys = [c.key for c in model.__table__.primary_key.columns]
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    where = " AND ".join(f"{k} = ?" for k in keys)
+    raw.executemany(
+        f"UPDATE {model.__tablename__} SET {assignments} WHERE {where}",
+        [tuple(row.__dict__[c] for c in (*columns, *keys)) for row in rows],
+    )
+    for row in rows:
+        row.__dict__["_dirty"] = set()
+
+
 def _by_order(item: tuple[tuple[int, type[Any], frozenset[str]], Any]) -> int:
     return item[0][0]
-
-
-def _update(session: Session, row: PendingRow) -> None:
-    model = row._model
-    keys = [c.key for c in model.__table__.primary_key.columns]
-    statement = update(model).where(*(getattr(model, k) == row.__dict__[k] for k in keys))
-    session.execute(
-        statement.values({k: row.__dict__[k] for k in row._dirty or ()}),
-        execution_options={"synchronize_session": False},
-    )
-    row.__dict__["_dirty"] = set()
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -218,10 +310,6 @@ def _write_before_statements(state: ORMExecuteState) -> None:
     scope = current(state.session)
     if scope is not None and not scope.writing and scope.unwritten:
         scope.write(state.session)
-
-
-def _identity(row: Any) -> tuple[Any, ...]:
-    return tuple(inspect(row).mapper.primary_key_from_instance(row))
 
 
 def _pk_of(model: type[Any], values: dict[str, Any]) -> tuple[Any, ...]:
@@ -252,6 +340,9 @@ def fold_scope(
         scope.write(session)
     finally:
         session.info.pop(_KEY, None)
+    # Objects loaded before the scope may have been folded past: read them again.
+    session.flush()
+    session.expire_all()
 
 
 def new_row(session: Session, model: type[Row], **values: Any) -> Row:
@@ -262,7 +353,7 @@ def new_row(session: Session, model: type[Row], **values: Any) -> Row:
         obj = model(**values)
         session.add(obj)
         return obj
-    row = PendingRow(model, values)
+    row = PendingRow(model, values, scope.changed)
     scope.pending.append(row)
     if model is Case:
         scope.cases[values["case_id"]] = row

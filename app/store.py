@@ -159,12 +159,15 @@ class LocalStore:
         actor: str,
         *,
         midway: Callable[[], None] | None = None,
+        payload_json: Mapping[str, str] | None = None,
     ) -> int:
         """Insert pulled events (known ones are skipped), refold their cases, store the cursor.
 
         All in one transaction, so a crash mid-pull leaves the store as it was before it.
         The cursor is the pulling person's (each person sees a different part of the log).
         `midway` runs after the events are inserted, before the commit (fault injection).
+        `payload_json` may give events' payloads as canonical JSON by event id (what
+        checking their hashes produced), so they are not serialized again.
         Returns how many events were new here.
         """
         # A page allocates tens of thousands of short-lived objects and no cycles: the
@@ -173,7 +176,7 @@ class LocalStore:
         gc.disable()
         try:
             with self.transaction() as session:
-                new = RemoteBatch(session).apply(list(records))
+                new = RemoteBatch(session).apply(list(records), payload_json)
                 if midway is not None:
                     midway()
                 self._device_of(session, actor).sync_cursor = cursor

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.events import (
@@ -24,7 +25,7 @@ from app.events import (
     canonical_json,
     chain_hash,
 )
-from app.fold_scope import fold_scope, insert_rows
+from app.fold_scope import fold_scope, select_in
 from app.projections import apply_event, refold_cases
 from db.models import Device, Event
 
@@ -37,8 +38,12 @@ class RemoteBatch:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def apply(self, records: Sequence[EventRecord]) -> int:
-        """Insert the unknown events and fold their cases; how many were new."""
+    def apply(
+        self, records: Sequence[EventRecord], payload_json: Mapping[str, str] | None = None
+    ) -> int:
+        """Insert the unknown events and fold their cases; how many were new.
+
+        `payload_json`: canonical payload JSON by event id, where the caller has it."""
         known = self._known({r.event_id for r in records})
         fresh = sorted((r for r in records if r.event_id not in known), key=_canonical)
         late = {
@@ -54,7 +59,7 @@ class RemoteBatch:
         settled = self._settled_cases(by_case, late_cases)
         settled_ids = set(settled)
         self._set_server_seqs(late)
-        self._insert(fresh)
+        self._insert(fresh, payload_json or {})
         self._advance_own_devices(fresh)
         ingests = [r.event_id for r in fresh if r.kind == EventKind.CASE_INGESTED]
         with fold_scope(self.session, settled, ingests):
@@ -78,55 +83,31 @@ class RemoteBatch:
             refold_cases(self.session, still_pending)
 
     def _known(self, event_ids: Iterable[str]) -> dict[str, int | None]:
-        ids, out = sorted(event_ids), {}
-        for start in range(0, len(ids), CHUNK):
-            query = select(Event.event_id, Event.server_seq).where(
-                Event.event_id.in_(ids[start : start + CHUNK])
-            )
-            out.update({eid: seq for eid, seq in self.session.execute(query)})
-        return out
+        found = select_in(self.session, "events", ["event_id", "server_seq"], "event_id", event_ids)
+        return {str(event_id): seq for event_id, seq in found}
 
     def _cases_of(self, event_ids: Iterable[str]) -> set[str]:
-        ids, out = sorted(event_ids), set[str]()
-        for start in range(0, len(ids), CHUNK):
-            query = select(Event.case_id).where(
-                Event.event_id.in_(ids[start : start + CHUNK]), Event.case_id.is_not(None)
-            )
-            out.update(str(c) for c in self.session.scalars(query))
-        return out
+        found = select_in(self.session, "events", ["case_id"], "event_id", event_ids)
+        return {str(case_id) for (case_id,) in found if case_id is not None}
 
     def _pending_cases(self, case_ids: set[str]) -> set[str]:
-        ids, out = sorted(case_ids), set[str]()
-        for start in range(0, len(ids), CHUNK):
-            query = select(Event.case_id).where(
-                Event.case_id.in_(ids[start : start + CHUNK]), Event.server_seq.is_(None)
-            )
-            out.update(str(c) for c in self.session.scalars(query.distinct()))
-        return out
+        found = select_in(self.session, "events", ["case_id", "server_seq"], "case_id", case_ids)
+        return {str(case_id) for case_id, seq in found if seq is None}
 
     def _settled_cases(
         self, by_case: dict[str, list[EventRecord]], late_cases: set[str]
     ) -> list[str]:
         """Cases whose new events all come after everything the case already holds."""
-        ids = sorted(set(by_case) - late_cases)
+        ids = set(by_case) - late_cases
+        columns = ["case_id", "max(server_seq)", "count(*) - count(server_seq)"]
+        found = select_in(self.session, "events", columns, "case_id", ids, group_by="case_id")
+        held = {case_id: (top, pending) for case_id, top, pending in found}
         settled = []
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            query = (
-                select(
-                    Event.case_id,
-                    func.max(Event.server_seq),
-                    func.count(Event.id) - func.count(Event.server_seq),
-                )
-                .where(Event.case_id.in_(chunk))
-                .group_by(Event.case_id)
-            )
-            held = {case: (top, pending) for case, top, pending in self.session.execute(query)}
-            for case_id in chunk:
-                top, pending = held.get(case_id, (None, 0))
-                first = by_case[case_id][0].server_seq
-                if pending == 0 and (top is None or (first is not None and first > top)):
-                    settled.append(case_id)
+        for case_id in sorted(ids):
+            top, pending = held.get(case_id, (None, 0))
+            first = by_case[case_id][0].server_seq
+            if pending == 0 and (top is None or (first is not None and first > top)):
+                settled.append(case_id)
         return settled
 
     def _set_server_seqs(self, acks: Mapping[str, int | None]) -> None:
@@ -141,11 +122,31 @@ class RemoteBatch:
         )
         self.session.connection().execute(statement, params)
 
-    def _insert(self, fresh: Sequence[EventRecord]) -> None:
-        if fresh:
-            raw = self.session.connection().connection.driver_connection
-            rows = [row_values(r) for r in fresh]
-            insert_rows(raw, Event.__tablename__, list(rows[0]), rows)
+    def _insert(self, fresh: Sequence[EventRecord], payload_json: Mapping[str, str]) -> None:
+        if not fresh:
+            return
+        raw: Any = self.session.connection().connection.driver_connection
+        raw.executemany(
+            f"INSERT INTO {Event.__tablename__} ({', '.join(EVENT_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            [
+                (
+                    r.event_id,
+                    r.device_id,
+                    r.device_seq,
+                    r.actor,
+                    r.kind,
+                    r.case_id,
+                    payload_json.get(r.event_id) or canonical_json(r.payload),
+                    r.seen_head,
+                    r.created_at,
+                    r.server_seq,
+                    r.prev_hash,
+                    r.hash,
+                )
+                for r in fresh
+            ],
+        )
 
     def _advance_own_devices(self, fresh: Sequence[EventRecord]) -> None:
         """A chain of ours that comes back from the hub longer than we hold it (a restored
@@ -161,8 +162,24 @@ def _canonical(rec: EventRecord) -> tuple[bool, int]:
     return rec.server_seq is None, rec.server_seq or 0
 
 
+EVENT_COLUMNS = (
+    "event_id",
+    "device_id",
+    "device_seq",
+    "actor",
+    "kind",
+    "case_id",
+    "payload",
+    "seen_head",
+    "created_at",
+    "server_seq",
+    "prev_hash",
+    "hash",
+)
+
+
 def row_values(rec: EventRecord) -> dict[str, object]:
-    """The events-table row of a record."""
+    """The events-table row of a record (the columns of EVENT_COLUMNS)."""
     return {
         "event_id": rec.event_id,
         "device_id": rec.device_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from app.events import EventRecord, chain_hash
+from app.events import EventRecord, verified_payload_json
 
 MAX_PUSH_EVENTS = 1000
 
@@ -44,6 +44,22 @@ class HubRejected(HubError):
         self.status = status
         self.reason = reason
         self.body = body or {}
+
+
+@dataclass(frozen=True)
+class PulledPage:
+    """One pull: the events (hashes checked), the next cursor, the limit asked for, and
+    each event's payload as canonical JSON (what the store keeps) by event id."""
+
+    events: list[EventRecord]
+    cursor: int
+    limit: int
+    payload_json: dict[str, str]
+
+    @property
+    def full(self) -> bool:
+        """As many events as asked for: more may follow."""
+        return len(self.events) >= self.limit
 
 
 @dataclass(frozen=True)
@@ -126,13 +142,21 @@ class HubClient:
         The cursor may pass the last event returned (events hidden from this user); store
         it with the applied events and send it back as is.
         """
+        page = self.pull_page(cursor, limit)
+        return page.events, page.cursor
+
+    def pull_page(self, cursor: int, limit: int = 1000) -> PulledPage:
+        """`pull`, with the canonical payload JSON of each event that hashing produced."""
         params = {"cursor": cursor, "limit": limit}
         data = self._json("GET", "/v1/events/pull", params=params)
         events = [EventRecord.from_wire(e) for e in data["events"]]
+        payloads: dict[str, str] = {}
         for event in events:
-            if chain_hash(event) != event.hash:
+            text = verified_payload_json(event)
+            if text is None:
                 raise DamagedTransfer(f"event {event.event_id} does not match its hash")
-        return events, int(data["cursor"])
+            payloads[event.event_id] = text
+        return PulledPage(events, int(data["cursor"]), limit, payloads)
 
     def put_blob(self, sha256: str, data: bytes) -> bool:
         """Upload media under its SHA-256; True when the hub did not have it yet."""

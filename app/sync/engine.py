@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -188,18 +189,41 @@ class SyncEngine:
     # --- pull and media -------------------------------------------------------------
 
     def _pull(self, client: HubClient, user: str, report: SyncReport, round_: _Round) -> None:
+        """Pull pages after the stored cursor; each page is applied in its own transaction.
+
+        A full page means more may follow, so the next page is requested at once, on a
+        worker thread, while this one is applied: the hub builds and sends page n+1 while
+        the store folds page n. Pages are still applied strictly in order and each stores
+        its own cursor, so a crash or a cut anywhere loses nothing and applies nothing
+        twice (a page fetched ahead and never applied is simply pulled again).
+        """
         cursor = self.store.sync_cursor(user)
-        while True:
-            round_.check()
-            events, next_cursor = client.pull(cursor, self.pull_page)
-            if events or next_cursor != cursor:
-                midway = _mid_pull if events else None
-                report.pulled += self.store.apply_remote(events, next_cursor, user, midway=midway)
-                round_.report("pull", report.pulled, None)
-            # A page that is not full means the hub showed everything up to its head.
-            if len(events) < self.pull_page:
-                return
-            cursor = next_cursor
+        with ThreadPoolExecutor(1, thread_name_prefix="veil-pull") as ahead:
+            page = ahead.submit(client.pull_page, cursor, self.pull_page)
+            try:
+                while True:
+                    round_.check()
+                    pulled = page.result()
+                    if pulled.full:
+                        page = ahead.submit(client.pull_page, pulled.cursor, self.pull_page)
+                    if pulled.events or pulled.cursor != cursor:
+                        midway = _mid_pull if pulled.events else None
+                        report.pulled += self.store.apply_remote(
+                            pulled.events,
+                            pulled.cursor,
+                            user,
+                            midway=midway,
+                            payload_json=pulled.payload_json,
+                        )
+                        round_.report("pull", report.pulled, None)
+                    # A page that is not full means the hub showed everything up to its head.
+                    if not pulled.full:
+                        return
+                    cursor = pulled.cursor
+            finally:
+                # Leave no request in flight on the shared client (cancel, crash, error).
+                with contextlib.suppress(Exception):
+                    page.result()
 
     def _prefetch(self, client: HubClient, user: str, report: SyncReport, round_: _Round) -> None:
         wanted = media_to_fetch(self.store, self.who(user), next_cases=self.next_cases)
