@@ -30,6 +30,8 @@ from db.models import Case
 Progress = Callable[[str, int, int | None], None]
 """(phase, done, total or None): "push", "pull" or "media"; called on the sync thread."""
 Connect = Callable[[str], HubClient]
+FIRST_PULL_PAGE = 250
+"""The first page of a pull (later ones double up to the engine's pull_page)."""
 
 
 class SyncCancelled(Exception):
@@ -193,19 +195,23 @@ class SyncEngine:
 
         A full page means more may follow, so the next page is requested at once, on a
         worker thread, while this one is applied: the hub builds and sends page n+1 while
-        the store folds page n. Pages are still applied strictly in order and each stores
+        the store folds page n. Pages start small and double up to `pull_page`, so the
+        first one arrives quickly and each later one is fetched in the time the one
+        before it takes to apply. Pages are still applied strictly in order and each stores
         its own cursor, so a crash or a cut anywhere loses nothing and applies nothing
         twice (a page fetched ahead and never applied is simply pulled again).
         """
         cursor = self.store.sync_cursor(user)
         with ThreadPoolExecutor(1, thread_name_prefix="veil-pull") as ahead:
-            page = ahead.submit(client.pull_page, cursor, self.pull_page)
+            size = min(FIRST_PULL_PAGE, self.pull_page)
+            page = ahead.submit(client.pull_page, cursor, size)
             try:
                 while True:
                     round_.check()
                     pulled = page.result()
                     if pulled.full:
-                        page = ahead.submit(client.pull_page, pulled.cursor, self.pull_page)
+                        size = min(2 * size, self.pull_page)
+                        page = ahead.submit(client.pull_page, pulled.cursor, size)
                     if pulled.events or pulled.cursor != cursor:
                         midway = _mid_pull if pulled.events else None
                         report.pulled += self.store.apply_remote(

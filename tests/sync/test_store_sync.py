@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
-from app.events import EventKind, EventRecord
+from app.events import EventKind, EventRecord, canonical_json, seal, verified_payload_json
+from app.fold_scope import PendingRow, case_row, fold_scope
 from app.store import DB_FILENAME, LocalStore
+from app.store_sync import RemoteBatch
 from db.engine import sqlite_engine
 from db.migrate import upgrade
+from db.models import Case
 
 from .stations import copy_store
 from .writers import Log, spam_case
@@ -141,3 +146,73 @@ def projections(store: LocalStore) -> dict[str, list[tuple[object, ...]]]:
     from .stations import snapshot
 
     return snapshot(store)
+
+
+# --- the fold scope: rows loaded as plain rows, changes written per table ----------------
+
+
+def test_a_page_on_known_cases_updates_them_and_the_session_reads_it(store: LocalStore) -> None:
+    log = Log()
+    cases = [spam_case(log) for _ in range(3)]
+    store.apply_remote(log.served(), len(log.records), "lead")
+    ingested = len(log.records)
+    for case in cases:
+        log.decide("mod-a", case, prior=None)
+    served = log.served()
+    with store.transaction() as session:
+        held = session.get(Case, cases[0])  # an ORM object loaded before the scope
+        assert held is not None and held.status == "new"
+        assert RemoteBatch(session).apply(served[ingested:]) == 2 * len(cases)
+        assert held.status == "decided"  # expired by the scope: read again
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT status, decision_action FROM cases")).all()
+    assert sorted(rows) == [("decided", "no_violation")] * len(cases)
+    fresh = copy_store_like(store)
+    try:
+        fresh.apply_remote(served, len(served), "lead")  # the same events in one page
+        assert projections(fresh) == projections(store)
+    finally:
+        fresh.close()
+
+
+def test_a_stored_row_writes_only_columns_set_to_a_new_value(store: LocalStore) -> None:
+    log = Log()
+    case = spam_case(log)
+    store.apply_remote(log.served(), 1, "lead")
+    with store.transaction() as session, fold_scope(session, [case]) as scope:
+        row = case_row(session, case)
+        assert row is not None and isinstance(row, PendingRow)
+        row.status = "new"  # the value it has: nothing to write
+        row.title = row.title
+        assert not scope.unwritten
+        row.status = "closed"
+        row.status = "escalated"
+        assert scope.changed == [row] and row._dirty == {"status"}
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM cases")).scalar() == "escalated"
+
+
+def copy_store_like(store: LocalStore) -> LocalStore:
+    """An empty store beside store (a new folder, migrated)."""
+    return LocalStore(store.data_dir.with_name(store.data_dir.name + "-copy"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    ).map(lambda value: {"value": value}),
+    tricky=st.sampled_from(['","prev_hash":"', '"payload":{', "\\", '"', "ü", ",", ""]),
+)
+def test_the_payload_json_cut_from_the_hashed_text_is_its_canonical_json(
+    payload: dict[str, object], tricky: str
+) -> None:
+    log = Log()
+    record = log.add(f"mod{tricky}", K.NOTE_ADDED, f"case{tricky}", payload)
+    record = replace(record, seen_head=f"head{tricky}")
+    record = seal(record)
+    assert verified_payload_json(record) == canonical_json(payload)
+    assert verified_payload_json(replace(record, hash="0" * 64)) is None
+    assert verified_payload_json(replace(record, payload={"value": "changed"})) is None
