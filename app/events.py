@@ -92,9 +92,20 @@ def uuid7() -> str:
     return str(_uuid7.next())
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_SORTED = json.JSONEncoder(sort_keys=True)
+
+
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces, so equal values hash equally on every node."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)  # as json.dumps with these options, minus its set-up
+
+
+def sorted_json(value: Any) -> str:
+    """`json.dumps(value, sort_keys=True)`, as projections store payload parts."""
+    if not value and isinstance(value, dict | list):
+        return "{}" if isinstance(value, dict) else "[]"
+    return _SORTED.encode(value)
 
 
 @dataclass(frozen=True)
@@ -136,7 +147,10 @@ class EventRecord:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> EventRecord:
         """The inverse of to_wire; raises KeyError or TypeError on a malformed dict."""
-        return cls(
+        record = _new(cls)
+        # Every field filled at once: a pull builds thousands of these, and the frozen
+        # dataclass __init__ spends most of its time on one object.__setattr__ per field.
+        record.__dict__.update(
             event_id=str(data["event_id"]),
             device_id=str(data["device_id"]),
             device_seq=int(data["device_seq"]),
@@ -150,6 +164,10 @@ class EventRecord:
             hash=str(data.get("hash", "")),
             server_seq=None if data.get("server_seq") is None else int(data["server_seq"]),
         )
+        return record
+
+
+_new = object.__new__
 
 
 def chain_hash(record: EventRecord) -> str:

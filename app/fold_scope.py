@@ -29,8 +29,9 @@ scope after their deletes).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import event, select
@@ -74,25 +75,42 @@ _DROP_EMPTY = (
 )
 
 
-_DEFAULTS: dict[type[Any], tuple[dict[str, Any], dict[str, None]]] = {}
+class _Shape:
+    """Per model: what a new row starts with, and how rows are keyed."""
+
+    def __init__(self, model: type[Any]) -> None:
+        filled: dict[str, Any] = {}
+        server: dict[str, None] = {}
+        for column in model.__table__.columns:
+            if column.default is not None and column.default.is_scalar:
+                filled[column.key] = column.default.arg
+            elif column.server_default is None:
+                filled[column.key] = None
+            else:
+                server[column.key] = None
+        # A new row's attributes: server defaults read None until set, then the scalar
+        # defaults (or None); the columns given are the latter plus what the caller set.
+        self.start: dict[str, Any] = {**server, **filled}
+        self.filled = frozenset(filled)
+        self.pk = tuple(c.key for c in model.__table__.primary_key.columns)
 
 
-def _column_defaults(model: type[Any]) -> tuple[dict[str, Any], dict[str, None]]:
-    """Per model: values of the columns a new row gets unless given (scalar defaults, or
-    None), and the columns the database fills (server defaults, read as None here)."""
-    if model in _DEFAULTS:
-        return _DEFAULTS[model]
-    filled: dict[str, Any] = {}
-    server: dict[str, None] = {}
-    for column in model.__table__.columns:
-        if column.default is not None and column.default.is_scalar:
-            filled[column.key] = column.default.arg
-        elif column.server_default is None:
-            filled[column.key] = None
-        else:
-            server[column.key] = None
-    _DEFAULTS[model] = (filled, server)
-    return filled, server
+_SHAPES: dict[type[Any], _Shape] = {}
+
+
+def _shape(model: type[Any]) -> _Shape:
+    shape = _SHAPES.get(model)
+    if shape is None:
+        shape = _SHAPES[model] = _Shape(model)
+    return shape
+
+
+def _values_of(columns: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function from a row's attribute dict to the tuple of these columns' values."""
+    if len(columns) == 1:
+        only = columns[0]
+        return lambda state: (state[only],)
+    return cast(Callable[[dict[str, Any]], tuple[Any, ...]], itemgetter(*columns))
 
 
 class PendingRow:
@@ -111,15 +129,16 @@ class PendingRow:
     _sink: list[PendingRow]
 
     def __init__(self, model: type[Any], values: dict[str, Any], sink: list[PendingRow]) -> None:
-        filled, server = _column_defaults(model)
-        given = set(filled) | set(values)
-        self.__dict__.update(server)
-        self.__dict__.update(filled)
-        self.__dict__.update(values)
-        self.__dict__["_model"] = model
-        self.__dict__["_given"] = given
-        self.__dict__["_dirty"] = None  # None until written; then the attributes changed since
-        self.__dict__["_sink"] = sink
+        shape = _shape(model)
+        state = self.__dict__
+        state.update(shape.start)
+        state.update(values)
+        state["_model"] = model
+        given = set(shape.filled)
+        given.update(values)
+        state["_given"] = given
+        state["_dirty"] = None  # None until written; then the attributes changed since
+        state["_sink"] = sink
 
     @classmethod
     def stored(cls, model: type[Any], values: dict[str, Any], sink: list[PendingRow]) -> PendingRow:
@@ -202,15 +221,15 @@ class FoldScope:
         try:
             inserts: dict[tuple[int, type[Any], frozenset[str]], list[dict[str, Any]]] = {}
             for row in self.pending:
-                values = row.insert_values()
-                model = row._model
-                order = _TABLE_ORDER[model.__tablename__]
-                inserts.setdefault((order, model, frozenset(values)), []).append(values)
-                row.__dict__["_dirty"] = set()
+                state = row.__dict__
+                model = state["_model"]
+                group = (_TABLE_ORDER[model.__tablename__], model, frozenset(state["_given"]))
+                inserts.setdefault(group, []).append(state)
+                state["_dirty"] = set()
             self.pending = []
             raw = session.connection().connection.driver_connection
-            for (_order, model, keys), values_list in sorted(inserts.items(), key=_by_order):
-                insert_rows(raw, model.__tablename__, sorted(keys), values_list)
+            for (_order, model, keys), states in sorted(inserts.items(), key=_by_order):
+                insert_rows(raw, model.__tablename__, sorted(keys), states)
             updates: dict[tuple[int, type[Any], frozenset[str]], list[PendingRow]] = {}
             for row in self.changed:
                 model = row._model
@@ -278,23 +297,23 @@ def _python_type(column: Any) -> type[Any] | None:
 
 
 def insert_rows(raw: Any, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """One executemany INSERT on the sqlite3 connection (no per-row statement work)."""
+    """One executemany INSERT on the sqlite3 connection (no per-row statement work);
+    each row a dict holding at least these columns."""
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
-    raw.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({marks})",
-        [tuple(row[c] for c in columns) for row in rows],
-    )
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    raw.executemany(sql, map(_values_of(columns), rows))
 
 
 def update_rows(raw: Any, model: type[Any], columns: list[str], rows: list[PendingRow]) -> None:
     """One executemany UPDATE of these columns, by primary key, on the sqlite3 connection."""
-    keys = [c.key for c in model.__table__.primary_key.columns]
+    keys = _shape(model).pk
     assignments = ", ".join(f"{c} = ?" for c in columns)
     where = " AND ".join(f"{k} = ?" for k in keys)
+    values = _values_of([*columns, *keys])
     raw.executemany(
         f"UPDATE {model.__tablename__} SET {assignments} WHERE {where}",
-        [tuple(row.__dict__[c] for c in (*columns, *keys)) for row in rows],
+        [values(row.__dict__) for row in rows],
     )
     for row in rows:
         row.__dict__["_dirty"] = set()
@@ -313,7 +332,7 @@ def _write_before_statements(state: ORMExecuteState) -> None:
 
 
 def _pk_of(model: type[Any], values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(values[c.key] for c in model.__table__.primary_key.columns)
+    return tuple([values[key] for key in _shape(model).pk])
 
 
 def _key(pk: Any) -> tuple[Any, ...]:
@@ -322,8 +341,7 @@ def _key(pk: Any) -> tuple[Any, ...]:
 
 def current(session: Session) -> FoldScope | None:
     """The scope open on this session, if any."""
-    scope = session.info.get(_KEY)
-    return scope if isinstance(scope, FoldScope) else None
+    return cast(FoldScope | None, session.info.get(_KEY))  # only fold_scope sets it
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app.decision_graph import CANONICAL_ORDER, after_decision, standing
-from app.events import EventKind, EventRecord
+from app.events import EventKind, EventRecord, sorted_json
 from app.fold_scope import case_no_of, case_row, fold_scope, get_row, new_row
 from app.qa.projection import fold_quality, track_claims
 from app.review_projection import (
@@ -129,10 +129,10 @@ def _decide(session: Session, case: Case, rec: EventRecord) -> None:
         subcategory=p.get("subcategory"),
         action=p["action"],
         rationale=p.get("rationale", ""),
-        fields=json.dumps(p.get("fields", {}), sort_keys=True),
+        fields=sorted_json(p.get("fields", {})),
         decided_at=rec.created_at,
         severity=p.get("severity"),
-        evidence=json.dumps(p.get("evidence_marks", []), sort_keys=True),
+        evidence=sorted_json(p.get("evidence_marks", [])),
         applied_from=p.get("applied_from"),
         final=bool(p.get("final", False)),
     )

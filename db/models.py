@@ -9,8 +9,12 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-OPEN_CONDITION = "status IN ('new', 'leased', 'escalated', 'conflict')"
-"""Cases still waiting for someone: the queue view's partial indexes cover only these."""
+OPEN_CONDITION = (
+    "(status = 'new' OR status = 'leased' OR status = 'escalated' OR status = 'conflict')"
+)
+"""Cases still waiting for someone: the queue view's partial indexes cover only these.
+Equalities, not an IN list: SQLite evaluates an IN list of constants through a temporary
+table, which every write of a case would build (migration 0006)."""
 
 
 class Base(DeclarativeBase):

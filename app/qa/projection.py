@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from app.clock import parse_iso
-from app.events import EventKind, EventRecord
+from app.events import EventKind, EventRecord, sorted_json
 from app.fold_scope import get_row, new_row
 from app.qa.sla import DEFAULT_SLA
 from db.models import (
@@ -147,7 +147,7 @@ def track_claims(case: Case, rec: EventRecord) -> None:
         starts = json.loads(case.claim_starts or "{}")
         if rec.actor not in starts:
             starts[rec.actor] = rec.created_at
-            case.claim_starts = json.dumps(starts, sort_keys=True)
+            case.claim_starts = sorted_json(starts)
 
 
 def _retracted(session: Session, case: Case, rec: EventRecord) -> None:

@@ -13,7 +13,7 @@ from app.events import GENESIS_HASH, EventRecord, chain_hash, uuid7, verify_chai
 from app.store import DB_FILENAME, LocalStore
 from db.engine import sqlite_engine
 from db.migrate import current_revision, head_revision, upgrade
-from db.models import Base
+from db.models import OPEN_CONDITION, Base
 
 INGEST = {"category": "spam_scams", "severity": 2, "queue": "general", "media": []}
 
@@ -116,3 +116,68 @@ def test_migration_from_empty_file_matches_models(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_writing_a_case_builds_no_temporary_tables(tmp_path: Path) -> None:
+    # The open-case partial indexes once used an IN list, which SQLite evaluates through a
+    # temporary table on every insert and update of a case (migration 0006).
+    store = LocalStore(tmp_path)
+    store.close()
+    conn = sqlite3.connect(tmp_path / DB_FILENAME)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(cases)")]
+    writes = [
+        (
+            f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            len(columns),
+        ),  # fmt: skip
+        ("UPDATE cases SET status = ?, leased_by = ?, lease_expires_at = ? WHERE case_id = ?", 4),
+    ]
+    for sql, count in writes:
+        ops = [row[1] for row in conn.execute(f"EXPLAIN {sql}", [None] * count)]
+        assert "OpenEphemeral" not in ops, sql
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT case_id FROM cases INDEXED BY ix_cases_open_priority"
+        f" WHERE {OPEN_CONDITION} AND queue IN (?) ORDER BY priority_key, case_no LIMIT 5",
+        ["general"],
+    ).fetchall()
+    conn.close()
+    assert "ix_cases_open_priority" in str(plan)
+
+
+def test_upgrade_from_0005_rewrites_the_open_indexes(tmp_path: Path) -> None:
+    engine = sqlite_engine(tmp_path / "old.db")
+    upgrade(engine, "0005")
+    query = "SELECT sql FROM sqlite_master WHERE name LIKE 'ix_cases_open_%' ORDER BY name"
+    with engine.connect() as conn:
+        before = [row[0] for row in conn.exec_driver_sql(query)]
+    upgrade(engine)
+    with engine.connect() as conn:
+        after = [row[0] for row in conn.exec_driver_sql(query)]
+    engine.dispose()
+    assert len(before) == len(after) == 2
+    assert all(" IN (" in sql for sql in before)
+    assert all(" IN (" not in sql and "status = 'conflict'" in sql for sql in after)
+
+
+def test_from_wire_builds_the_same_frozen_record() -> None:
+    record = EventRecord(
+        event_id="e1",
+        device_id="d1",
+        device_seq=3,
+        actor="mod",
+        kind="decision.recorded",
+        case_id="c1",
+        payload={"action": "remove"},
+        seen_head=None,
+        created_at="2026-01-05T09:00:00.000Z",
+        prev_hash=GENESIS_HASH,
+        hash="h",
+        server_seq=9,
+    )
+    wired = EventRecord.from_wire(record.to_wire())
+    assert wired == record and wired.server_seq == 9
+    assert repr(wired) == repr(record)
+    with pytest.raises(AttributeError):
+        wired.kind = "case.closed"  # type: ignore[misc]
+    with pytest.raises(KeyError):
+        EventRecord.from_wire({k: v for k, v in record.to_wire().items() if k != "actor"})
