@@ -165,10 +165,6 @@ class PendingRow:
             state["_sink"].append(self)
         dirty.add(name)
 
-    def insert_values(self) -> dict[str, Any]:
-        """The columns to insert: given, defaulted or set (server defaults left out)."""
-        return {key: self.__dict__[key] for key in self.__dict__["_given"]}
-
 
 class FoldScope:
     """A batch's cases, their case-keyed rows, new rows and queue-depth changes."""
