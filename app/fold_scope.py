@@ -93,6 +93,9 @@ class _Shape:
         self.start: dict[str, Any] = {**server, **filled}
         self.filled = frozenset(filled)
         self.pk = tuple(c.key for c in model.__table__.primary_key.columns)
+        columns = list(model.__table__.columns)
+        self.keys = [c.key for c in columns]
+        self.flags = [c.key for c in columns if _python_type(c) is bool]  # stored as 0 and 1
 
 
 _SHAPES: dict[type[Any], _Shape] = {}
@@ -195,11 +198,11 @@ class FoldScope:
 
     def _load(self, session: Session, model: type[Any], case_ids: list[str]) -> list[PendingRow]:
         """The model's rows of these cases, as stored rows of this scope."""
-        keys, flags = _columns_of(model)
+        shape = _shape(model)
         rows = []
-        for values in select_in(session, model.__tablename__, keys, "case_id", case_ids):
-            state = dict(zip(keys, values, strict=True))
-            for key in flags:
+        for values in select_in(session, model.__tablename__, shape.keys, "case_id", case_ids):
+            state = dict(zip(shape.keys, values, strict=True))
+            for key in shape.flags:
                 if state[key] is not None:
                     state[key] = bool(state[key])
             rows.append(PendingRow.stored(model, state, self.changed))
@@ -254,9 +257,7 @@ def select_in(
     keys (a group must not span chunks: group by the key), on the transaction's
     sqlite3 connection: the IN lists of a page cost SQLAlchemy more to render than the
     database to answer. What the session holds is flushed first (as autoflush would)."""
-    scope = current(session)
-    if scope is not None and not scope.writing and scope.unwritten:
-        scope.write(session)
+    _write_pending(session)
     session.flush()
     wanted = sorted(set(values))
     if not wanted:
@@ -271,18 +272,6 @@ def select_in(
         sql = f"SELECT {names} FROM {table} WHERE {key} IN ({marks}){grouping}"
         out += raw.execute(sql, chunk)
     return out
-
-
-_COLUMNS: dict[type[Any], tuple[list[str], list[str]]] = {}
-
-
-def _columns_of(model: type[Any]) -> tuple[list[str], list[str]]:
-    """The model's column keys, and those of its booleans (stored as 0 and 1)."""
-    if model not in _COLUMNS:
-        columns = list(model.__table__.columns)
-        flags = [c.key for c in columns if _python_type(c) is bool]
-        _COLUMNS[model] = ([c.key for c in columns], flags)
-    return _COLUMNS[model]
 
 
 def _python_type(column: Any) -> type[Any] | None:
@@ -322,9 +311,14 @@ def _by_order(item: tuple[tuple[int, type[Any], frozenset[str]], Any]) -> int:
 @event.listens_for(Session, "do_orm_execute")
 def _write_before_statements(state: ORMExecuteState) -> None:
     """Any ORM statement inside a scope first sees what the folds did (like autoflush)."""
-    scope = current(state.session)
+    _write_pending(state.session)
+
+
+def _write_pending(session: Session) -> None:
+    """Write what the session's scope holds unwritten (unless it is writing already)."""
+    scope = current(session)
     if scope is not None and not scope.writing and scope.unwritten:
-        scope.write(state.session)
+        scope.write(session)
 
 
 def _pk_of(model: type[Any], values: dict[str, Any]) -> tuple[Any, ...]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from app.events import (
     canonical_json,
     chain_hash,
 )
-from app.fold_scope import fold_scope, select_in
+from app.fold_scope import fold_scope, insert_rows, select_in
 from app.projections import apply_event, refold_cases
 from db.models import Device, Event
 
@@ -123,30 +122,10 @@ class RemoteBatch:
         self.session.connection().execute(statement, params)
 
     def _insert(self, fresh: Sequence[EventRecord], payload_json: Mapping[str, str]) -> None:
-        if not fresh:
-            return
-        raw: Any = self.session.connection().connection.driver_connection
-        raw.executemany(
-            f"INSERT INTO {Event.__tablename__} ({', '.join(EVENT_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-            [
-                (
-                    r.event_id,
-                    r.device_id,
-                    r.device_seq,
-                    r.actor,
-                    r.kind,
-                    r.case_id,
-                    payload_json.get(r.event_id) or canonical_json(r.payload),
-                    r.seen_head,
-                    r.created_at,
-                    r.server_seq,
-                    r.prev_hash,
-                    r.hash,
-                )
-                for r in fresh
-            ],
-        )
+        if fresh:
+            raw = self.session.connection().connection.driver_connection
+            rows = [row_values(r, payload_json.get(r.event_id)) for r in fresh]
+            insert_rows(raw, Event.__tablename__, list(rows[0]), rows)
 
     def _advance_own_devices(self, fresh: Sequence[EventRecord]) -> None:
         """A chain of ours that comes back from the hub longer than we hold it (a restored
@@ -162,24 +141,9 @@ def _canonical(rec: EventRecord) -> tuple[bool, int]:
     return rec.server_seq is None, rec.server_seq or 0
 
 
-EVENT_COLUMNS = (
-    "event_id",
-    "device_id",
-    "device_seq",
-    "actor",
-    "kind",
-    "case_id",
-    "payload",
-    "seen_head",
-    "created_at",
-    "server_seq",
-    "prev_hash",
-    "hash",
-)
-
-
-def row_values(rec: EventRecord) -> dict[str, object]:
-    """The events-table row of a record (the columns of EVENT_COLUMNS)."""
+def row_values(rec: EventRecord, payload_json: str | None = None) -> dict[str, object]:
+    """The events-table row of a record; `payload_json`, when given, is its payload's
+    canonical JSON (what checking a pulled event's hash produced)."""
     return {
         "event_id": rec.event_id,
         "device_id": rec.device_id,
@@ -187,7 +151,7 @@ def row_values(rec: EventRecord) -> dict[str, object]:
         "actor": rec.actor,
         "kind": rec.kind,
         "case_id": rec.case_id,
-        "payload": canonical_json(rec.payload),
+        "payload": payload_json or canonical_json(rec.payload),
         "seen_head": rec.seen_head,
         "created_at": rec.created_at,
         "server_seq": rec.server_seq,

@@ -19,6 +19,7 @@ hub process on loopback (SQLite, and PostgreSQL when 127.0.0.1:5432 answers).
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -176,7 +177,7 @@ def _pull_and_apply(hub: HubProcess, engine: Engine, runs: int = 5) -> dict[str,
         finally:
             fresh.close()
         apply_rates.append(pulled / _apply_only(pages, fresh.reviewer.username))
-    rate, pull_rate, apply_rate = median_of(rates), median_of(pull_rates), median_of(apply_rates)
+    rate, pull_rate, apply_rate = map(statistics.median, (rates, pull_rates, apply_rates))
     return {
         "pulled": float(pulled),
         "apply/s": rate,
@@ -197,11 +198,6 @@ def _apply_only(pages: list[PulledPage], user: str) -> float:
         return time.perf_counter() - start
     finally:
         store.close()
-
-
-def median_of(values: list[float]) -> float:
-    """The median of values (the middle one of an odd count)."""
-    return sorted(values)[len(values) // 2]
 
 
 def _idle(hub: HubProcess, engine: Engine) -> dict[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -90,20 +91,25 @@ def test_uuid7_is_time_ordered_and_versioned() -> None:
     assert all(i[14] == "7" and i[19] in "89ab" for i in ids)
 
 
-def test_chain_hash_is_canonical() -> None:
-    base = dict(
+def _record(**fields: Any) -> EventRecord:
+    base: dict[str, Any] = dict(
         event_id="e",
         device_id="d",
         device_seq=1,
         actor="a",
         kind="k",
         case_id=None,
+        payload={},
         seen_head=None,
         created_at="t",
         prev_hash=GENESIS_HASH,
     )
-    one = EventRecord(**base, payload={"a": 1, "b": [1, 2]})
-    two = EventRecord(**base, payload={"b": [1, 2], "a": 1})
+    return EventRecord(**{**base, **fields})
+
+
+def test_chain_hash_is_canonical() -> None:
+    one = _record(payload={"a": 1, "b": [1, 2]})
+    two = _record(payload={"b": [1, 2], "a": 1})
     assert chain_hash(one) == chain_hash(two)
 
 
@@ -160,20 +166,7 @@ def test_upgrade_from_0005_rewrites_the_open_indexes(tmp_path: Path) -> None:
 
 
 def test_from_wire_builds_the_same_frozen_record() -> None:
-    record = EventRecord(
-        event_id="e1",
-        device_id="d1",
-        device_seq=3,
-        actor="mod",
-        kind="decision.recorded",
-        case_id="c1",
-        payload={"action": "remove"},
-        seen_head=None,
-        created_at="2026-01-05T09:00:00.000Z",
-        prev_hash=GENESIS_HASH,
-        hash="h",
-        server_seq=9,
-    )
+    record = _record(case_id="c1", payload={"action": "remove"}, hash="h", server_seq=9)
     wired = EventRecord.from_wire(record.to_wire())
     assert wired == record and wired.server_seq == 9
     assert repr(wired) == repr(record)
