@@ -4,7 +4,7 @@ The schema comes from the real migrations (LocalStore); the rows go in through o
 sqlite3 connection with the indexes dropped and rebuilt afterwards, which takes seconds
 instead of the hour a million intake events would. Every row is what the projection
 would hold: routed by the bundled queues, SLA deadlines from their SLAs, priority keys
-from app/priority.py, and queue depth counted to match.
+from app/domain/priority.py, and queue depth counted to match.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.auth import Accounts
-from app.clock import ManualClock, iso
-from app.paths import resources_dir
-from app.policies import PolicySet, load_policies
-from app.priority import priority_key_at
-from app.queues import QueueSet, bundled_queues
-from app.store import DB_FILENAME, LocalStore
+from app.domain.people import Accounts
+from app.domain.policies import PolicySet, load_policies
+from app.domain.priority import priority_key_at
+from app.domain.queues import QueueSet, bundled_queues
+from app.log.clock import ManualClock, iso
+from app.log.paths import resources_dir
+from app.log.store import DB_FILENAME, LocalStore
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 NOW_S = int(NOW.timestamp())

@@ -18,12 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QPaintEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
-from app.auth import Accounts  # noqa: E402
-from app.clock import ManualClock  # noqa: E402
-from app.review import ReviewDesk  # noqa: E402
-from app.store import LocalStore  # noqa: E402
+from app.domain.people import Accounts  # noqa: E402
+from app.log.clock import ManualClock  # noqa: E402
+from app.log.store import LocalStore  # noqa: E402
+from app.review.reviewdesk import ReviewDesk  # noqa: E402
 from bench._bigstore import NOW, PASSWORD, policies  # noqa: E402
-from widgets.queue_model import DEFAULT_SIZE, QueueModel, configure_queue_view  # noqa: E402
+from widgets.review.queue_model import DEFAULT_SIZE, QueueModel, configure_queue_view  # noqa: E402
 
 REPEAT = 7
 

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.auth import Accounts
-from app.review import ReviewDesk
-from app.store import DB_FILENAME
+from app.domain.people import Accounts
+from app.log.store import DB_FILENAME
+from app.review.reviewdesk import ReviewDesk
 from bench._bigstore import PASSWORD, build, policies
 from bench._util import percentile, print_table, verdict
 

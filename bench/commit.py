@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.auth import Accounts
-from app.review import ReviewDesk
+from app.domain.people import Accounts
+from app.review.reviewdesk import ReviewDesk
 from bench._bigstore import PASSWORD, build, policies
 from bench._util import percentile, print_table, verdict
 

@@ -26,13 +26,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.clock import iso
+from app.log.clock import iso
+from app.log.store import DB_FILENAME, LocalStore
 from app.qa.dashboard import build_dashboard
 from app.qa.dataset import Scope, exposure_days, open_cases, read_snapshot
 from app.qa.gold_sets import gold_score
 from app.qa.ops_sql import handling_times, tallies, throughput_per_day
 from app.qa.qa_sql import qa_counts
-from app.store import DB_FILENAME, LocalStore
 from bench._util import median, percentile, print_table, verdict
 
 N = 1_000_000
@@ -167,7 +167,7 @@ def ui_stall(work: Callable[[], object] | None, off_thread: bool = True) -> tupl
     `work` runs (None: nothing runs, to see what the machine alone does to the ticks)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from widgets.tasks import TaskRunner
+    from widgets.shell.tasks import TaskRunner
 
     ticks: list[float] = []
     timer = QTimer()
@@ -197,7 +197,7 @@ def _median_stall(measure: Callable[[], tuple[float, float]]) -> tuple[float, fl
 def run() -> None:
     """Populate 1M decisions, time the dashboard's queries and the UI stall."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from widgets.application import make_app
+    from widgets.shell.application import make_app
 
     make_app()
     now = datetime.now(UTC)
@@ -208,7 +208,7 @@ def run() -> None:
         print(f"populated {N:,} decision facts in {time.perf_counter() - built:.1f} s")
         store = LocalStore(folder)
         gc.collect()
-        gc.freeze()  # as the workstation does once its window is up (widgets/application.py)
+        gc.freeze()  # as the workstation does once its window is up (widgets/shell/application.py)
         berlin = ZoneInfo("Europe/Berlin")
         scope = Scope.days((now - timedelta(days=DAYS)).date(), now.date(), berlin)
         count_s = median(_scan(folder, "SELECT count(*) FROM decision_facts"), 5)

@@ -18,7 +18,7 @@ from PIL import Image
 
 from app.imaging.decode import decode_for_display
 from app.imaging.pipeline import DEFAULT_PIPELINE
-from app.paths import resources_dir
+from app.log.paths import resources_dir
 from bench._util import print_table, verdict
 from bench.filters import interleaved
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from app.imaging.faces import detect_faces
 from app.imaging.filters import blur_faces
-from app.paths import resources_dir
+from app.log.paths import resources_dir
 from bench._util import print_table, verdict
 from bench.filters import interleaved
 

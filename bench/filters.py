@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from app.imaging.pipeline import FilterPipeline, FilterStep
-from app.paths import resources_dir
+from app.log.paths import resources_dir
 from bench._util import print_table, verdict
 
 SAMPLES = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg")

@@ -28,12 +28,12 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from app.domain.policies import load_policies
 from app.hub.accounts import create_user
 from app.hub.process import HubProcess
-from app.paths import resources_dir
-from app.policies import load_policies
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.log.paths import resources_dir
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 from app.sync.client import HubClient, PulledPage
 from app.sync.engine import SyncEngine
 from app.sync.link import HubLink

@@ -23,7 +23,7 @@ from PIL import Image
 
 from app.imaging.pipeline import DEFAULT_PIPELINE, parse_preset
 from app.imaging.video import VideoReader, filtered_frames
-from app.paths import resources_dir
+from app.log.paths import resources_dir
 from bench._util import print_table, verdict
 
 SOURCE = str(resources_dir() / "demo" / "astronaut.png")

@@ -1,7 +1,7 @@
 """SQLAlchemy models of the local store: the append-only event log and its projections.
 
 The `events` table is the truth; every other table is a projection folded from it and can
-be rebuilt (see app/projections.py). The schema is created only by Alembic migrations.
+be rebuilt (see app/log/folding.py). The schema is created only by Alembic migrations.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class Case(Base):
     decision_action: Mapped[str | None] = mapped_column(String(48))
     head_event_id: Mapped[str] = mapped_column(String(36))
     updated_at: Mapped[str] = mapped_column(String(32))
-    # SLA and work order (app/priority.py): when the clock started (the report, or the
+    # SLA and work order (app/domain/priority.py): when the clock started (the report, or the
     # escalation), when it runs out, and the time-independent priority key.
     sla_started_at: Mapped[str] = mapped_column(String(32), server_default="")
     sla_deadline: Mapped[str] = mapped_column(String(32), server_default="")

@@ -12,11 +12,11 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("VEIL_DATA_DIR", None)
 
-from app.clock import ManualClock  # noqa: E402
-from app.demo import DemoLogin, seed_demo  # noqa: E402
-from app.paths import resources_dir  # noqa: E402
-from app.policies import PolicySet, load_policies  # noqa: E402
-from app.store import LocalStore  # noqa: E402
+from app.demo.cases import DemoLogin, seed_demo  # noqa: E402
+from app.domain.policies import PolicySet, load_policies  # noqa: E402
+from app.log.clock import ManualClock  # noqa: E402
+from app.log.paths import resources_dir  # noqa: E402
+from app.log.store import LocalStore  # noqa: E402
 
 # The safe sample photos (../shared/data/media), bundled with their licences in resources/demo.
 SHARED_MEDIA = resources_dir() / "demo"

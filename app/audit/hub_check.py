@@ -18,9 +18,9 @@ import httpx
 from sqlalchemy import ColumnElement, Connection, and_, select
 
 from app.audit.verify import Finding, VerifyReport, finding
-from app.events import GENESIS_HASH, ChainBreak, EventRecord, chain_hash
 from app.hub.chain import verify_hub
-from app.store import LocalStore
+from app.log.events import GENESIS_HASH, ChainBreak, EventRecord, chain_hash
+from app.log.store import LocalStore
 from app.sync.client import HubRejected, HubUnreachable
 from db.hub.models import Event as HubEvent
 from db.models import Event

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
-from app.auth import Reviewer, Role
-from app.events import EventKind, EventRecord
-from app.projections import record_of
-from app.review import AccessDenied
-from app.store import LocalStore
+from app.domain.people import Reviewer, Role
+from app.log.events import EventKind, EventRecord
+from app.log.folding import record_of
+from app.log.store import LocalStore
+from app.review.reviewdesk import AccessDenied
 from db.models import Case, Event
 
 MAX_ROWS = 500_000

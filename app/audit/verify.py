@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from app.events import ChainBreak
-from app.store import LocalStore
+from app.log.events import ChainBreak
+from app.log.store import LocalStore
 from db.models import Device, Event
 
 

@@ -17,13 +17,13 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from app.case_types import AccessDenied, FormError
-from app.clock import iso
-from app.deciding import DecisionForm
-from app.desk import LEASE_SECONDS, DeskCore
+from app.domain.lifecycle import Command, next_status
 from app.dupes.index import NearDuplicateIndex
-from app.events import EventKind, EventRecord
-from app.lifecycle import Command, next_status
+from app.log.clock import iso
+from app.log.events import EventKind, EventRecord
+from app.review.deciding import DecisionForm
+from app.review.desk import LEASE_SECONDS, DeskCore
+from app.review.types import AccessDenied, FormError
 from db.models import Case, Decision, MediaItem
 
 

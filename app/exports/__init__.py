@@ -1,3 +1,3 @@
 """Exports for leads: CSV of decisions, QA results and metrics (here, Qt-free), and the
-PDF QA report (widgets/reports.py, Qt's PDF writer). `veil export ...` runs them headless.
+PDF QA report (widgets/qa/reports.py, Qt's PDF writer). `veil export ...` runs them headless.
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple, TextIO
 
-from app.clock import iso
+from app.log.clock import iso
 from app.qa.dashboard import DashboardData
 from app.qa.dataset import AuditRow, Cursor, Scope, audits, fact_filter, utc
 from app.quality.confusion import ConfusionMatrix

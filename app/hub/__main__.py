@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.hub import cli
+from app.hub import admin as cli
 from app.hub.errors import HubError
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.events import EventKind
+from app.log.events import EventKind
 
 ROLES = ("moderator", "analyst", "lead")
 _QA_KINDS = frozenset(

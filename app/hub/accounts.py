@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from app.events import canonical_json
 from app.hub.access import ROLES, Principal
 from app.hub.errors import HubError
+from app.log.events import canonical_json
 from db.hub.models import Token, User
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, select
 
-from app.events import GENESIS_HASH, EventRecord, verify_chain
 from app.hub.log import global_link
 from app.hub.pull import WIRE_COLUMNS
+from app.log.events import GENESIS_HASH, EventRecord, verify_chain
 from db.hub.models import Event, HubHead
 
 

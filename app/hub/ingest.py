@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from app.events import EventRecord, chain_hash
 from app.hub.access import KNOWN_KINDS, Principal
 from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
+from app.log.events import EventRecord, chain_hash
 from db.hub.engine import write_transaction
 from db.hub.models import Event
 

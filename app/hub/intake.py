@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, select
 
-from app.events import EventKind, EventRecord, seal, uuid7
 from app.hub.access import Principal
 from app.hub.cases import known_external_ids, record_cases, spec_scope
 from app.hub.context import iso_ms
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import CaseSpec, IntakeCreated, IntakeResponse
+from app.log.events import EventKind, EventRecord, seal, uuid7
 from db.hub.engine import write_transaction
 from db.hub.models import Blob
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
-from app.events import GENESIS_HASH, EventRecord, canonical_json
 from app.hub.access import audience_of
+from app.log.events import GENESIS_HASH, EventRecord, canonical_json
 from db.hub.engine import insert_ignoring_conflicts
 from db.hub.models import Device, Event, HubHead
 

@@ -1,6 +1,6 @@
 """Lead tools on the event log: QA sampling and blind re-review, gold sets, calibration.
 
-Everything a lead does here is an event (see `app.events`: qa.*, gold.*, calibration.*)
+Everything a lead does here is an event (see `app.log.events`: qa.*, gold.*, calibration.*)
 folded into projections by `projection`; the statistics come from `app.quality`.
 
 - `rules`: per-queue sampling rules and gold rates (qa.rule_set).

@@ -13,14 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from app.auth import Reviewer
-from app.clock import iso
-from app.events import EventKind
+from app.domain.people import Reviewer
+from app.log.clock import iso
+from app.log.events import EventKind
+from app.log.store import LocalStore
 from app.qa.dataset import DECISION_COLUMNS, decision_of, read_snapshot
 from app.qa.rules import QaRules, RuleBook, require_lead
 from app.qa.secret import fingerprint
 from app.quality.sampling import audit_reason
-from app.store import LocalStore
 
 BATCH = 500
 LOOKBACK_DAYS = 60

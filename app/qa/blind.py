@@ -16,13 +16,13 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Reviewer
-from app.events import EventKind, EventRecord
-from app.policies import PolicySet
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
+from app.log.events import EventKind, EventRecord
+from app.log.store import LocalStore
 from app.qa.content import CaseContent, case_content
 from app.qa.rules import require_lead
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 from db.models import Case, Decision, QaAudit
 
 Stage = Literal["blind", "verdict", "done"]

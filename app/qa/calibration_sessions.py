@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.auth import Reviewer, Role
-from app.events import EventKind, EventRecord, uuid7
-from app.policies import PolicySet
-from app.projections import record_of
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.events import EventKind, EventRecord, uuid7
+from app.log.folding import record_of
+from app.log.store import LocalStore
 from app.qa.content import CaseContent, DecidedCase, case_content, recent_decided
 from app.qa.rules import require_lead
 from app.quality.calibration import CalibrationResult, CalibrationVote, calibrate
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 from db.models import Case, Event
 
 K = EventKind

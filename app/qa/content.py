@@ -1,6 +1,6 @@
 """A case as an auditor or a calibration participant sees it: the report, never a decision.
 
-`CaseDetail` (app.review) carries the case's current decision; blind re-review and
+`CaseDetail` (app.review.reviewdesk) carries the case's current decision; blind re-review and
 calibration must not, so they read the report through this narrower view.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Reviewer
-from app.review import AccessDenied, MediaRef
+from app.domain.people import Reviewer
+from app.review.reviewdesk import AccessDenied, MediaRef
 from db.models import Case, GoldCopy, MediaItem
 
 

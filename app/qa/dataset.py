@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from app.clock import parse_iso
+from app.log.clock import parse_iso
 from app.quality.records import AuditVerdict, CaseSpan, Decision, ExposureDay
 
 Cursor = Any  # a DB-API cursor of the sqlite3 module

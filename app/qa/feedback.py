@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.auth import Reviewer
+from app.domain.people import Reviewer
+from app.log.store import LocalStore
 from app.quality.records import Rate
-from app.store import LocalStore
 from db.models import Case, Decision, QaAudit
 
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.auth import Reviewer
-from app.events import EventKind, uuid7
+from app.domain.people import Reviewer
+from app.log.events import EventKind, uuid7
+from app.log.store import LocalStore
 from app.qa.rules import QaRules, QueueRule, require_lead
 from app.qa.secret import derived_seed, fingerprint
 from app.quality.gold import should_insert_gold
-from app.store import LocalStore
 from db.models import Case, Event, GoldCaseRow, GoldCopy
 
 GOLD_PICK_DOMAIN = "veil.gold.pick"

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth import Reviewer
-from app.events import EventKind, EventRecord
-from app.policies import PolicySet
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
+from app.log.events import EventKind, EventRecord
+from app.log.store import LocalStore
 from app.qa.content import DecidedCase, recent_decided
 from app.qa.dataset import Cursor, Scope, gold_decisions
 from app.qa.rules import require_lead
 from app.quality.gold import GoldCase, GoldScore, score_gold
-from app.review import FormError
-from app.store import LocalStore
+from app.review.reviewdesk import FormError
 from db.models import Case, GoldCaseRow, GoldCopy
 
 

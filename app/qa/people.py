@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from app.auth import Reviewer, Role
-from app.store import LocalStore
+from app.domain.people import Reviewer, Role
+from app.log.store import LocalStore
 from db.models import User
 
 

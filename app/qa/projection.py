@@ -1,6 +1,6 @@
 """Fold lead-tool events into their projections: decision facts, QA audits, gold, exposure.
 
-Called by `app.projections.apply_event` for every event on a case the store can see, in
+Called by `app.log.folding.apply_event` for every event on a case the store can see, in
 the same transaction, before the core fold changes the case (so a decision or an
 escalation sees the queue, severity and deadline it was handled under). Every row hangs
 off its case (ON DELETE CASCADE), so a refold or a rebuild clears and refolds them with
@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from app.clock import parse_iso
-from app.events import EventKind, EventRecord, sorted_json
-from app.fold_scope import get_row, new_row
+from app.log.clock import parse_iso
+from app.log.events import EventKind, EventRecord, sorted_json
+from app.log.fold_scope import get_row, new_row
 from app.qa.sla import DEFAULT_SLA
 from db.models import (
     Case,

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.auth import Reviewer, Role
-from app.events import EventKind, EventRecord
-from app.projections import record_of
+from app.domain.people import Reviewer, Role
+from app.log.events import EventKind, EventRecord
+from app.log.folding import record_of
+from app.log.store import LocalStore
 from app.qa.secret import fingerprint
 from app.quality.sampling import SamplingRule
-from app.review import AccessDenied
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied
 from db.models import Event
 
 

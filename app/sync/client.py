@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from app.events import EventRecord, verified_payload_json
+from app.log.events import EventRecord, verified_payload_json
 
 MAX_PUSH_EVENTS = 1000
 

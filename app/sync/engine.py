@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app.store import LocalStore
+from app.log.store import LocalStore
 from app.sync.client import MAX_PUSH_EVENTS, AuthExpired, HubClient, HubRejected, HubUser
 from app.sync.faults import crash_point
 from app.sync.link import HubLink, LinkError

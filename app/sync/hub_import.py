@@ -1,6 +1,6 @@
 """`veil import FILE --hub URL` and `veil hub demo`: bring cases into the team hub.
 
-The file is checked line by line exactly as a local import does (app/intake.py), and its
+The file is checked line by line exactly as a local import does (app/review/intake.py), and its
 media is copied into this workstation's cache. The media goes up first as blobs, then the
 cases through the hub's intake (which skips external ids the team already has), then a
 sync brings the new cases back down as the hub recorded them.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.demo import write_demo_feed
-from app.intake import Intake, IntakeReport
-from app.policies import PolicySet
+from app.demo.cases import write_demo_feed
+from app.domain.policies import PolicySet
+from app.review.intake import Intake, IntakeReport
 from app.sync.client import HubRejected, HubUser
 from app.sync.engine import SyncEngine
 

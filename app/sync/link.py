@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.clock import parse_iso
+from app.log.clock import parse_iso
 from app.sync.client import HubUser, Login
 
 LINK_FILENAME = "hub.json"

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 
-from app.auth import Accounts, AuthError, Reviewer, Role, hash_password
-from app.clock import iso
-from app.store import LocalStore
+from app.domain.people import Accounts, AuthError, Reviewer, Role, hash_password
+from app.log.clock import iso
+from app.log.store import LocalStore
 from app.sync.client import HubClient, HubRejected, HubUnreachable, Login
 from app.sync.link import HubLink, LinkError
 from db.models import User
 
 
 class HubAccounts:
-    """`authenticate` like app.auth.Accounts, against the hub the data dir is bound to."""
+    """`authenticate` like app.domain.people.Accounts, against the hub the data dir is bound to."""
 
     def __init__(self, store: LocalStore, link: HubLink, *, timeout: float = 5.0) -> None:
         self.store = store

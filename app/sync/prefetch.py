@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from app.review import ESCALATION_QUEUE, OPEN_STATUSES
-from app.store import LocalStore
+from app.log.store import LocalStore
+from app.review.reviewdesk import ESCALATION_QUEUE, OPEN_STATUSES
 from app.sync.client import HubUser
 from db.models import Case, MediaItem
 

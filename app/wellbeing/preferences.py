@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.auth import Reviewer, Role
-from app.events import EventKind
+from app.domain.people import Reviewer, Role
+from app.domain.policies import Policy
 from app.imaging.pipeline import FilterPipeline, resolve_pipeline
-from app.policies import Policy
-from app.store import LocalStore
+from app.log.events import EventKind
+from app.log.store import LocalStore
 from db.models import Event
 
 Layer = Mapping[str, Any]

@@ -8,10 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import AccountError, Accounts, AuthError, Role, hash_password, verify_password
-from app.paths import resources_dir
-from app.policies import PolicyError, PolicySet, load_policies
-from app.store import LocalStore
+from app.domain.people import (
+    AccountError,
+    Accounts,
+    AuthError,
+    Role,
+    hash_password,
+    verify_password,
+)
+from app.domain.policies import PolicyError, PolicySet, load_policies
+from app.log.paths import resources_dir
+from app.log.store import LocalStore
 
 
 def test_password_hash_is_salted_scrypt() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import build_parser, run
+from app.cli.main import build_parser, run
 from tests.conftest import SHARED_MEDIA
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.intake import Intake
-from app.policies import PolicySet
-from app.store import LocalStore
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
+from app.review.intake import Intake
 from db.models import Case, MediaItem
 from tests.conftest import SHARED_MEDIA
 

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.auth import Accounts, Reviewer, Role
-from app.lifecycle import IllegalTransition
-from app.policies import PolicySet
-from app.review import AccessDenied, FormError, ReviewDesk
-from app.store import LocalStore
+from app.domain.lifecycle import IllegalTransition
+from app.domain.people import Accounts, Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError, ReviewDesk
 
 INGEST = {
     "category": "spam_scams",

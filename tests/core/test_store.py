@@ -10,8 +10,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from app.events import GENESIS_HASH, EventRecord, chain_hash, uuid7, verify_chain
-from app.store import DB_FILENAME, LocalStore
+from app.log.events import GENESIS_HASH, EventRecord, chain_hash, uuid7, verify_chain
+from app.log.store import DB_FILENAME, LocalStore
 from db.engine import sqlite_engine
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import OPEN_CONDITION, Base

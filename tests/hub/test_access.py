@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.events import EventKind
+from app.log.events import EventKind
 from app.sync.client import AuthExpired, HubClient, HubRejected
 
 from .hubproc import SpawnHub

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from app.hub.admin import CRASH_ENV
 from app.hub.chain import verify_hub
-from app.hub.cli import CRASH_ENV
 from app.sync.client import HubUnreachable
 from db.hub.engine import read_transaction
 from db.hub.models import Device, Event

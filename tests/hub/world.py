@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from app.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
 from app.hub.accounts import create_user
+from app.log.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
 from app.sync.client import HubClient
 from db.hub.engine import read_transaction, write_transaction
 from db.hub.models import Event, HubHead

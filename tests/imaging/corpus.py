@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from app.paths import resources_dir
+from app.log.paths import resources_dir
 
 SAMPLES = resources_dir() / "demo"  # the safe sample photos, bundled with their licences
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import Reviewer, Role
-from app.demo import seed_demo
-from app.policies import PolicySet
-from app.qa.demo import LeadDemoReport, seed_lead_demo
+from app.demo.cases import seed_demo
+from app.demo.lead import LeadDemoReport, seed_lead_demo
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from app.qa.people import person
-from app.store import LocalStore
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from app.audit.hub_check import pull_all, verify_hub_db, verify_hub_http
-from app.cli import build_parser, run
+from app.cli.main import build_parser, run
 from app.hub.accounts import create_user
 from app.hub.process import HubProcess
-from app.store import DB_FILENAME, LocalStore
+from app.log.store import DB_FILENAME, LocalStore
 from app.sync.client import HubClient
 from db.hub.engine import make_engine, read_transaction, upgrade, write_transaction
 from tests.hub.world import DeviceWriter

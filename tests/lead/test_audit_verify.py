@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.audit.verify import verify_local
-from app.cli import build_parser, run
-from app.clock import ManualClock
-from app.events import EventKind, EventRecord, seal, uuid7
-from app.store import DB_FILENAME, LocalStore
+from app.cli.main import build_parser, run
+from app.log.clock import ManualClock
+from app.log.events import EventKind, EventRecord, seal, uuid7
+from app.log.store import DB_FILENAME, LocalStore
 
 N = 10_000
 MIDDLE = 5_000

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth import Role
-from app.clock import ManualClock
-from app.events import EventKind
-from app.policies import PolicySet
+from app.domain.people import Role
+from app.domain.policies import PolicySet
+from app.log.clock import ManualClock
+from app.log.events import EventKind
+from app.log.store import LocalStore
 from app.qa.assign import AuditDraw
 from app.qa.blind import BlindnessError, BlindReview
 from app.qa.feedback import feedback_for
 from app.qa.rules import QaRules
 from app.quality.sampling import SamplingRule
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 from db.models import QaAudit
 from tests.lead._events import append, handled
 from tests.lead.conftest import make_person

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth import Role
-from app.clock import ManualClock
-from app.policies import PolicySet
+from app.domain.people import Role
+from app.domain.policies import PolicySet
+from app.log.clock import ManualClock
+from app.log.store import LocalStore
 from app.qa.calibration_sessions import Calibration
 from app.quality.calibration import CalibrationVote, calibrate
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 from tests.lead._events import handled
 from tests.lead.conftest import make_person
 

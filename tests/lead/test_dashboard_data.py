@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.clock import ManualClock
-from app.events import EventKind
-from app.policies import PolicySet
+from app.domain.policies import PolicySet
+from app.log.clock import ManualClock
+from app.log.events import EventKind
+from app.log.store import LocalStore
 from app.qa.dashboard import DashboardData, build_dashboard
 from app.qa.dataset import Scope, audits, blind_verdicts, decisions, read_snapshot
 from app.quality.agreement import audit_confusion, cohen_kappa
@@ -23,7 +24,6 @@ from app.quality.operations import (
     throughput_per_day,
 )
 from app.quality.wellbeing import Distribution, Suppressed
-from app.store import LocalStore
 from tests.lead._events import append, handled
 
 BERLIN = ZoneInfo("Europe/Berlin")

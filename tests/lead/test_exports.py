@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.cli import build_parser, run
+from app.cli.main import build_parser, run
+from app.domain.policies import PolicySet
 from app.exports.csv_files import (
     DECISION_HEADER,
     METRICS_HEADER,
@@ -20,11 +21,10 @@ from app.exports.csv_files import (
     write_metrics,
     write_qa,
 )
-from app.policies import PolicySet
+from app.log.store import LocalStore
 from app.qa.dashboard import build_dashboard
 from app.qa.dataset import Scope, read_snapshot
-from app.store import LocalStore
-from widgets.main import main as veil_main
+from widgets.shell.main import main as veil_main
 
 FIRST = (datetime.now(UTC) - timedelta(days=20)).date()
 LAST = datetime.now(UTC).date()

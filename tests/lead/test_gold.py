@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.auth import Role
-from app.clock import ManualClock
-from app.policies import PolicySet
+from app.domain.people import Role
+from app.domain.policies import PolicySet
+from app.log.clock import ManualClock
+from app.log.store import LocalStore
 from app.qa.dataset import Scope, read_snapshot
 from app.qa.gold_mixing import GoldMixer
 from app.qa.gold_sets import GoldSets, gold_score
@@ -17,8 +18,7 @@ from app.qa.rules import QaRules
 from app.qa.secret import derived_seed
 from app.quality.gold import should_insert_gold
 from app.quality.sampling import SamplingRule
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 from db.models import Case, Event, GoldCopy
 from tests.lead._events import decide, handled, ingest, lease
 from tests.lead.conftest import make_person

@@ -10,18 +10,18 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.audit.trail import AuditTrail, TrailFilter
-from app.auth import Reviewer
-from app.policies import PolicySet
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from app.qa.blind import BlindnessError, BlindReview
 from app.qa.people import display_names, person
-from app.store import LocalStore
 from db.models import QaAudit
-from widgets.application import build_window, make_app
-from widgets.audit_view import AuditTrailModel, AuditView
 from widgets.dashboard import DashboardWindow
 from widgets.dashboard.scorecards import ScorecardModel
-from widgets.qa_review import BlindReviewWindow
-from widgets.tasks import TaskRunner
+from widgets.qa.audit_view import AuditTrailModel, AuditView
+from widgets.qa.review import BlindReviewWindow
+from widgets.shell.application import build_window, make_app
+from widgets.shell.tasks import TaskRunner
 
 CHARTS = ("backlog", "sla", "throughput", "agreement", "confusion", "exposure")
 

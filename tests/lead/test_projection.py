@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import select, text
 
-from app.clock import ManualClock
-from app.events import EventKind
-from app.store import LocalStore
+from app.log.clock import ManualClock
+from app.log.events import EventKind
+from app.log.store import LocalStore
 from db.models import DecisionFact, ExposureCaseDay
 from tests.lead._events import append, decide, escalate, ingest, lease
 

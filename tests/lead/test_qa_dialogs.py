@@ -5,21 +5,21 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.auth import Reviewer
-from app.policies import PolicySet
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from app.qa.calibration_sessions import Calibration
 from app.qa.feedback import feedback_for
 from app.qa.gold_sets import GoldSets
 from app.qa.people import person
 from app.qa.rules import QaRules
 from app.qa.secret import lead_secret
-from app.store import LocalStore
-from widgets.application import make_app
-from widgets.qa_calibration import CalibrationDialog, CalibrationVoteDialog
-from widgets.qa_feedback import FeedbackDialog
-from widgets.qa_gold import GoldSetDialog
-from widgets.qa_rules import QaRulesDialog
-from widgets.tasks import InlineTaskRunner
+from widgets.qa.calibration import CalibrationDialog, CalibrationVoteDialog
+from widgets.qa.feedback import FeedbackDialog
+from widgets.qa.gold import GoldSetDialog
+from widgets.qa.rules import QaRulesDialog
+from widgets.shell.application import make_app
+from widgets.shell.tasks import InlineTaskRunner
 
 
 @pytest.fixture(autouse=True)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import Role
-from app.clock import ManualClock
+from app.domain.people import Role
+from app.log.clock import ManualClock
+from app.log.store import LocalStore
 from app.qa.assign import AuditDraw
 from app.qa.dataset import Scope, decisions, read_snapshot
 from app.qa.rules import QaRules
 from app.qa.secret import SECRET_FILE, fingerprint, lead_secret
 from app.quality.records import Decision
 from app.quality.sampling import SamplingRule, select_for_audit
-from app.review import AccessDenied
-from app.store import LocalStore
+from app.review.reviewdesk import AccessDenied
 from db.models import QaAudit
 from tests.lead._events import decide, escalate, handled, ingest, lease
 from tests.lead.conftest import make_person

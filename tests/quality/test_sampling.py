@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.policies import PolicySet
+from app.domain.policies import PolicySet
 from app.quality.records import Decision
 from app.quality.sampling import (
     AuditReason,

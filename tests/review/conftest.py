@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import AccountError, Accounts, Reviewer, Role
-from app.clock import ManualClock, iso
-from app.events import uuid7
-from app.policies import PolicySet
-from app.queues import QueueSet, bundled_queues
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.domain.people import AccountError, Accounts, Reviewer, Role
+from app.domain.policies import PolicySet
+from app.domain.queues import QueueSet, bundled_queues
+from app.log.clock import ManualClock, iso
+from app.log.events import uuid7
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.claim import ClaimQuery, pool
-from app.clock import ManualClock, parse_iso
-from app.lifecycle import IllegalTransition
-from app.review import LEASE_SECONDS, AccessDenied, FormError
-from app.store import LocalStore
+from app.domain.lifecycle import IllegalTransition
+from app.log.clock import ManualClock, parse_iso
+from app.log.store import LocalStore
+from app.review.claim import ClaimQuery, pool
+from app.review.reviewdesk import LEASE_SECONDS, AccessDenied, FormError
 
 from .conftest import World
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.lifecycle import IllegalTransition
-from app.review import AccessDenied, FormError, UndoExpired
+from app.domain.lifecycle import IllegalTransition
+from app.review.reviewdesk import AccessDenied, FormError, UndoExpired
 
 from .conftest import World
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.clock import ManualClock
-from app.demo import standin_image, write_video
-from app.demo_review import SAFE_PHOTOS, photo
+from app.demo.cases import standin_image, write_video
+from app.demo.review import SAFE_PHOTOS, photo
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, distance, media_hashes, phash
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.log.clock import ManualClock
+from app.log.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
 
 from .conftest import World
 

@@ -16,13 +16,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.auth import Accounts
-from app.demo import DemoLogin
-from app.policies import PolicySet
-from app.store import LocalStore
+from app.demo.cases import DemoLogin
+from app.domain.people import Accounts
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from tests.widgets.conftest import wait_media
-from widgets.application import build_window, make_app
-from widgets.main_window import MainWindow
+from widgets.shell.application import build_window, make_app
+from widgets.shell.main_window import MainWindow
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 
@@ -291,7 +291,7 @@ def test_evidence_is_marked_by_keyboard_on_the_filtered_picture(
     def mark(dialog: QWidget) -> None:
         canvas = dialog.canvas
         qtbot.waitUntil(lambda: canvas.image is not None, timeout=10000)
-        from app.media_prep import prepare_media
+        from app.imaging.prep import prepare_media
 
         filtered = prepare_media(
             demo_store.blobs, working.media[0].sha256, win.loop.pipeline(working), 900

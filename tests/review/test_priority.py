@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.clock import parse_iso
-from app.priority import (
+from app.domain.priority import (
     MAX_LEAD,
     SlaState,
     countdown,
@@ -17,6 +16,7 @@ from app.priority import (
     sla_state,
     urgency,
 )
+from app.log.clock import parse_iso
 from db.models import Case
 
 from .conftest import World
@@ -73,8 +73,8 @@ cases = st.lists(
 def test_claim_order_follows_the_formula_and_respects_deadlines(
     tmp_path_factory, policies, queues, specs, later
 ) -> None:
-    from app.clock import ManualClock
-    from app.store import LocalStore
+    from app.log.clock import ManualClock
+    from app.log.store import LocalStore
 
     world = World(LocalStore(tmp_path_factory.mktemp("prio"), ManualClock()), policies, queues)
     for category, severity, minutes, reports in specs:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import Reviewer, Role
-from app.paths import resources_dir
-from app.policies import PolicySet
-from app.queues import QueueError, QueueSet, load_queues
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.domain.queues import QueueError, QueueSet, load_queues
+from app.log.paths import resources_dir
 
 
 def _copy(tmp_path: Path) -> Path:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.review import AccessDenied
+from app.review.reviewdesk import AccessDenied
 
 from .conftest import World
 

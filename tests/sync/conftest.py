@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from app.domain.policies import PolicySet
 from app.hub.process import HubProcess
-from app.policies import PolicySet
-from app.store import LocalStore
+from app.log.store import LocalStore
 
 # The session's hub on each engine, as in tests/hub (a fresh database per run).
 from tests.hub.conftest import db_url, hub, hub_engine, pg_url, private_hub

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, text
 
-from app.auth import Reviewer
-from app.events import EventRecord
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
 from app.hub.accounts import hash_password, issue_token
 from app.hub.context import iso_ms
-from app.policies import PolicySet
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.log.events import EventRecord
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 from app.sync.client import HubClient, HubUser, Login
 from app.sync.engine import SyncEngine, SyncReport
 from app.sync.link import HubLink

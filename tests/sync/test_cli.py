@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.hub.process import HubProcess, free_port
-from app.paths import resources_dir
-from widgets.main import main as veil
+from app.log.paths import resources_dir
+from widgets.shell.main import main as veil
 
 from .stations import PASSWORD, Account, TeamOnHub
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.adjudication import Adjudication
-from app.auth import Reviewer, Role
-from app.events import EventKind, EventRecord
-from app.lifecycle import IllegalTransition
-from app.policies import PolicySet
-from app.review import AccessDenied, FormError
-from app.store import LocalStore
+from app.domain.lifecycle import IllegalTransition
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.events import EventKind, EventRecord
+from app.log.store import LocalStore
+from app.review.adjudication import Adjudication
+from app.review.reviewdesk import AccessDenied, FormError
 
 from .stations import copy_store, snapshot
 from .writers import Log, spam_case
@@ -187,7 +187,7 @@ def _ready(record: EventRecord, remaining: list[EventRecord]) -> bool:
 
 
 def _standing(store: LocalStore) -> dict[str, tuple[str, frozenset[str]]]:
-    from app.decision_graph import standing
+    from app.review.decision_graph import standing
     from db.models import Case
 
     with store.transaction() as session:

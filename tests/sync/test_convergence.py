@@ -26,12 +26,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine
 
-from app.adjudication import Adjudication
-from app.auth import Reviewer
+from app.domain.lifecycle import IllegalTransition
+from app.domain.people import Reviewer
+from app.domain.policies import PolicySet
 from app.hub.process import HubProcess
-from app.lifecycle import IllegalTransition
-from app.policies import PolicySet
-from app.review import AccessDenied
+from app.review.adjudication import Adjudication
+from app.review.reviewdesk import AccessDenied
 from app.sync.client import MAX_PUSH_EVENTS
 from app.sync.engine import SyncReport
 

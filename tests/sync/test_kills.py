@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine, select, text
 
-from app.auth import Reviewer
+from app.domain.people import Reviewer
+from app.hub.admin import CRASH_ENV as HUB_CRASH_ENV
 from app.hub.chain import verify_hub
-from app.hub.cli import CRASH_ENV as HUB_CRASH_ENV
 from app.hub.process import ROOT
 from app.sync.client import HubUnreachable
 from app.sync.faults import CRASH_ENV
@@ -43,7 +43,7 @@ def veil(station: Station, *args: str, crash_at: str | None = None) -> int:
     env.pop(CRASH_ENV, None)
     if crash_at is not None:
         env[CRASH_ENV] = crash_at
-    command = [sys.executable, "-m", "widgets.main", "--data-dir", str(station.folder), *args]
+    command = [sys.executable, "-m", "widgets.shell.main", "--data-dir", str(station.folder), *args]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=120)
     if done.returncode not in (0, KILLED):
         raise AssertionError(done.stderr.decode(errors="replace")[-2000:])

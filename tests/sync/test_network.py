@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from app.auth import Reviewer
+from app.domain.people import Reviewer
 from app.hub.process import HubProcess
 from app.sync.client import HubUnreachable
 from app.sync.worker import ONLINE, SyncStatus, SyncWorker

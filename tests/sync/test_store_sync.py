@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.events import EventKind, EventRecord, canonical_json, seal, verified_payload_json
-from app.fold_scope import PendingRow, case_row, fold_scope
-from app.store import DB_FILENAME, LocalStore
-from app.store_sync import RemoteBatch
+from app.log.events import EventKind, EventRecord, canonical_json, seal, verified_payload_json
+from app.log.fold_scope import PendingRow, case_row, fold_scope
+from app.log.remote import RemoteBatch
+from app.log.store import DB_FILENAME, LocalStore
 from db.engine import sqlite_engine
 from db.migrate import upgrade
 from db.models import Case
@@ -125,7 +125,7 @@ def test_a_store_from_before_per_person_chains_keeps_its_chain(tmp_path: Path) -
 
 
 def _insert_raw(path: Path, records: list[EventRecord]) -> None:
-    from app.store_sync import row_values
+    from app.log.remote import row_values
 
     conn = sqlite3.connect(path)
     rows = [row_values(r) for r in records]

@@ -16,22 +16,22 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from app.auth import Accounts, Reviewer, Role
-from app.demo import DemoLogin
+from app.demo.cases import DemoLogin
+from app.domain.people import Accounts, Reviewer, Role
+from app.domain.policies import PolicySet
 from app.hub.process import HubProcess
-from app.paths import resources_dir
-from app.policies import PolicySet
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.log.paths import resources_dir
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 from app.sync.engine import SyncReport
 from app.sync.link import HubLink
 from app.sync.login import HubAccounts
-from widgets.application import build_window, make_app, open_workstation_store
-from widgets.main_window import MainWindow
-from widgets.settings import Settings
-from widgets.sync_feature import HUB_URL_ENV, HubFeature, accounts_for, hub_workstation
-from widgets.sync_status import SyncProgress
-from widgets.tasks import TaskRunner
+from widgets.shell.application import build_window, make_app, open_workstation_store
+from widgets.shell.main_window import MainWindow
+from widgets.shell.settings import Settings
+from widgets.shell.tasks import TaskRunner
+from widgets.sync.feature import HUB_URL_ENV, HubFeature, accounts_for, hub_workstation
+from widgets.sync.status import SyncProgress
 
 from .conftest import NewStation
 from .stations import PASSWORD, Station, TeamOnHub

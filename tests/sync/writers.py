@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from app.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
+from app.log.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
 
 K = EventKind
 ACTORS = ("mod-a", "mod-b", "mod-c", "ana-a")

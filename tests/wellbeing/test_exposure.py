@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth import Reviewer, Role
-from app.clock import ManualClock
-from app.policies import PolicySet
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.clock import ManualClock
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 from app.wellbeing.exposure import ExposureLedger
 
 SHA = "a" * 64

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth import Reviewer, Role
-from app.policies import PolicySet
-from app.store import LocalStore
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from app.wellbeing.preferences import FilterChoice
 
 LEAD = Reviewer("lee", "Lee", Role.LEAD, frozenset())

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.auth import Accounts
-from app.demo import DemoLogin
-from app.policies import PolicySet
-from app.store import LocalStore
-from widgets.application import build_window, make_app
-from widgets.main_window import MainWindow
-from widgets.media_view import CanvasState
+from app.demo.cases import DemoLogin
+from app.domain.people import Accounts
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
+from widgets.media.media_view import CanvasState
+from widgets.shell.application import build_window, make_app
+from widgets.shell.main_window import MainWindow
 
 
 @pytest.fixture

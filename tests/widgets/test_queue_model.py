@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.clock import iso
-from app.priority import SlaState
-from app.review import CaseRow
-from widgets.main_window import MainWindow
-from widgets.queue_model import PAGE, CaseNoRole, QueueModel, SlaStateRole
+from app.domain.priority import SlaState
+from app.log.clock import iso
+from app.review.reviewdesk import CaseRow
+from widgets.review.queue_model import PAGE, CaseNoRole, QueueModel, SlaStateRole
+from widgets.shell.main_window import MainWindow
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def _row(n: int) -> CaseRow:
 
 
 class FakeSource:
-    """Pages like app.queue_view.QueueSource, counting how it was asked."""
+    """Pages like app.review.queue_view.QueueSource, counting how it was asked."""
 
     def __init__(self, count: int, broken: set[int] = frozenset()) -> None:  # type: ignore[assignment]
         self.total = count

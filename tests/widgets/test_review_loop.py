@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from app.auth import Accounts
-from app.demo import DemoLogin
-from app.store import LocalStore
+from app.demo.cases import DemoLogin
+from app.domain.people import Accounts
+from app.log.store import LocalStore
 from tests.widgets.conftest import wait_media
-from widgets.dialogs import LoginDialog
-from widgets.main_window import MainWindow
-from widgets.media_view import CanvasState
+from widgets.media.media_view import CanvasState
+from widgets.shell.dialogs import LoginDialog
+from widgets.shell.main_window import MainWindow
 
 
 def test_login_dialog_refuses_wrong_password_then_accepts(

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_smoke_flag_decides_a_case_and_exits_zero() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "widgets.main", "--smoke"],
+        [sys.executable, "-m", "widgets.shell.main", "--smoke"],
         cwd=ROOT,
         env=env,
         capture_output=True,

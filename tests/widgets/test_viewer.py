@@ -12,17 +12,17 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.auth import Reviewer, Role
+from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet
 from app.imaging.pipeline import resolve_pipeline
-from app.masking import TermMask
-from app.policies import PolicySet
-from app.review import ReviewDesk
-from app.store import LocalStore
+from app.log.store import LocalStore
+from app.review.reviewdesk import ReviewDesk
 from app.wellbeing.exposure import ExposureLedger
+from app.wellbeing.masking import TermMask
 from db.models import Case, MediaItem
-from widgets.case_view import CaseView
-from widgets.media_view import LENS_RADIUS, CanvasState
-from widgets.tasks import TaskRunner
+from widgets.media.media_view import LENS_RADIUS, CanvasState
+from widgets.review.case_view import CaseView
+from widgets.shell.tasks import TaskRunner
 
 
 def _pixels(image: QImage) -> np.ndarray:
@@ -207,7 +207,7 @@ def test_view_time_and_reveals_become_events(
 
 
 def test_bad_media_corpus_through_media_check(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from app.cli import build_parser, run
+    from app.cli.main import build_parser, run
 
     good = tmp_path / "ok.png"
     cv2.imwrite(str(good), np.full((40, 60, 3), 128, np.uint8))

@@ -28,18 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.policies import PolicySet
+from app.domain.policies import PolicySet
+from app.log.store import LocalStore
 from app.qa.dashboard import DashboardData, build_dashboard
 from app.qa.dataset import Scope
 from app.quality.records import Rate
 from app.quality.wellbeing import MIN_GROUP_SIZE, Suppressed
-from app.store import LocalStore
 from widgets.dashboard import charts
 from widgets.dashboard.card import ChartCard, set_chart
 from widgets.dashboard.filters import FilterBar, local_zone
 from widgets.dashboard.heatmap import ConfusionHeatmap
 from widgets.dashboard.scorecards import ScorecardModel, SortRole
-from widgets.tasks import TaskRunner
+from widgets.shell.tasks import TaskRunner
 
 SETTLE_MS = 150
 EXPOSURE_NOTE = (

@@ -17,7 +17,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-GENESIS_HASH = "0" * 64  # the same value as app.events.GENESIS_HASH (db must not import app)
+GENESIS_HASH = "0" * 64  # the same value as app.log.events.GENESIS_HASH (db must not import app)
 HASH = sa.String(length=64)
 NAME = sa.String(length=64)
 

@@ -1,0 +1,159 @@
+"""`veil hub ...`: serve a hub, administer its users, connect this data dir, work ahead.
+
+`serve`, `user add` and `user disable` run on the hub machine against its database (the
+first lead comes from `user add`). The other commands act from this workstation's data
+dir through the hub's API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.cli.main import policies
+from app.cli.sync_commands import (
+    add_login_arguments,
+    guarded,
+    hub_person,
+    password_of,
+    workstation,
+)
+from app.sync.hub_import import seed_hub_demo
+from app.sync.login import HubAccounts, connect
+from app.sync.workahead import DEFAULT_HOURS, check_out
+
+DEFAULT_DB = "sqlite:///hub.db"
+
+
+def register(sub: Any) -> None:
+    """Add `veil hub` and its subcommands."""
+    hub = sub.add_parser("hub", help="the team hub: serve it, manage users, connect to it")
+    commands = hub.add_subparsers(dest="hub_command", required=True)
+    _register_server(commands)
+    login = commands.add_parser("login", help="connect this data dir to a hub and log in")
+    login.add_argument("url", help="e.g. http://127.0.0.1:8765")
+    add_login_arguments(login, required=True)
+    login.set_defaults(handler=guarded(_login))
+    logout = commands.add_parser("logout", help="forget a person's hub token here")
+    logout.add_argument("--user", required=True)
+    logout.set_defaults(handler=guarded(_logout))
+    status = commands.add_parser("status", help="the hub, who is logged in, what is pending")
+    status.set_defaults(handler=guarded(_status))
+    demo = commands.add_parser("demo", help="as a lead: demo cases and demo people on the hub")
+    add_login_arguments(demo)
+    demo.set_defaults(handler=guarded(_demo))
+    ahead = commands.add_parser("work-ahead", help="check out cases and media to work offline")
+    ahead.add_argument("count", type=int)
+    ahead.add_argument("--hours", type=float, default=DEFAULT_HOURS, help="lease length")
+    ahead.add_argument("--queue", help="only from this queue")
+    add_login_arguments(ahead)
+    ahead.set_defaults(handler=guarded(_work_ahead))
+
+
+def _register_server(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="serve the hub API (SQLite or PostgreSQL)")
+    serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLAlchemy URL (default {DEFAULT_DB})")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--token-ttl", type=float, default=None, help="token lifetime, seconds")
+    serve.set_defaults(handler=_serve)
+    users = commands.add_parser("user", help="hub accounts (on the hub machine)")
+    actions = users.add_subparsers(dest="user_command", required=True)
+    add = actions.add_parser("add", help="create a hub user")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("moderator", "analyst", "lead"), required=True)
+    add.add_argument("--team", default="default")
+    add.add_argument("--clearance", action="append", default=[], dest="clearances")
+    add.add_argument("--password", help="the password (default: asked for on the terminal)")
+    add.add_argument("--db", default=DEFAULT_DB)
+    add.set_defaults(handler=_user_add)
+    disable = actions.add_parser("disable", help="disable a user and revoke their tokens")
+    disable.add_argument("username")
+    disable.add_argument("--db", default=DEFAULT_DB)
+    disable.set_defaults(handler=_user_disable)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from app.hub.admin import serve  # uvicorn and FastAPI load only for this command
+
+    print(f"Veil hub on http://{args.host}:{args.port} (database {args.db})", flush=True)
+    return serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from app.hub.admin import user_add
+    from app.hub.errors import HubError
+
+    password = password_of(args, args.username)
+    try:
+        user_add(args.db, args.username, args.role, args.team, args.clearances, password)
+    except HubError as exc:
+        print(f"veil: {exc.reason}", file=sys.stderr)
+        return 1
+    print(f"hub user {args.username} ({args.role}, team {args.team}) created")
+    return 0
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    from app.hub.admin import user_disable
+    from app.hub.errors import HubError
+
+    try:
+        user_disable(args.db, args.username)
+    except HubError as exc:
+        print(f"veil: {exc.reason}", file=sys.stderr)
+        return 1
+    print(f"hub user {args.username} disabled; their tokens are revoked")
+    return 0
+
+
+def _login(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        connect(ws.store, ws.link, args.url)
+        accounts = HubAccounts(ws.store, ws.link)
+        reviewer = accounts.authenticate(args.user, password_of(args, args.user))
+        if accounts.offline:
+            print(f"veil: hub unreachable; {reviewer.username} is logged in offline only")
+            return 3
+        print(f"{reviewer.username} ({reviewer.role.value}) logged in to {ws.link.url}")
+    return 0
+
+
+def _logout(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        ws.link.forget(args.user)
+    print(f"{args.user}'s hub token is gone from this data dir")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        print(f"hub: {ws.link.url or 'none (this data dir works alone)'}")
+        for username in ws.link.people():
+            credential = ws.link.credential(username)
+            state = "valid" if credential and credential.valid() else "expired"
+            cursor = ws.store.sync_cursor(username)
+            print(f"  {username}: token {state}, pulled up to server_seq {cursor}")
+        for actor, count in sorted(ws.store.pending_by_actor().items()):
+            print(f"  {count} event(s) by {actor} wait to be sent")
+        print(f"  {len(ws.link.work_ahead())} case(s) checked out for offline work")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        report, people = seed_hub_demo(ws.engine, policies(), hub_person(ws, args))
+    print(report.summary())
+    for who in people:
+        secret = who.password or "(existed already)"
+        print(f"  {who.role:<10} user {who.username:<8} password {secret}")
+    return 0
+
+
+def _work_ahead(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        user = hub_person(ws, args)
+        report = check_out(ws.engine, user, args.count, hours=args.hours, queue=args.queue)
+    print(report.summary())
+    return 0

@@ -1,0 +1,165 @@
+"""The `veil` command line: the headless half of the composition root.
+
+`veil` alone opens the workstation (widgets/shell/main.py); every subcommand here runs without
+Qt, for scripting, CI and servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.demo.cases import DemoLogin, seed_demo
+from app.domain.people import AccountError, Accounts, Role
+from app.domain.policies import PolicyError, PolicySet, load_policies
+from app.log.paths import data_dir, resources_dir
+from app.log.store import LocalStore
+from app.review.intake import Intake
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Feature modules that add subcommands: each has `register(subparsers)` and sets a
+# `handler` default taking the parsed args and returning an exit status.
+COMMAND_MODULES: list[str] = [
+    # Wellbeing viewer (issue 3): `veil media check FILE...`.
+    "app.cli.media",
+    # Lead tools (issue 6): `veil audit verify`, `veil export ...`, `veil qa draw`.
+    "app.cli.audit",
+    "app.cli.exports",
+    "app.cli.qa",
+    # Team hub and sync (issue 5): `veil sync`, `veil cases`, `veil hub`, `import --hub`.
+    "app.cli.sync",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (the GUI options live here too, so `--help` lists all)."""
+    parser = argparse.ArgumentParser(prog="veil", description="Veil case-review workstation")
+    parser.add_argument(
+        "--data-dir", help="local store folder (default: $VEIL_DATA_DIR or the per-user data dir)"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start offscreen on a temporary store, decide one case, quit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import reports (JSONL or CSV) with their media")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--media",
+        type=Path,
+        help="folder the media paths are relative to (default: the file's folder)",
+    )
+    imp.add_argument("--actor", default="intake", help="who the ingest events are recorded as")
+    imp.set_defaults(handler=_import)
+
+    demo = sub.add_parser("demo", help="seed the demo users and about 200 demo cases")
+    demo.set_defaults(handler=_demo)
+
+    user = sub.add_parser("user", help="local accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    add = user.add_parser("add", help="create a local account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--name", default="", help="display name")
+    add.add_argument(
+        "--clearance", action="append", default=[], help="e.g. child_safety (repeatable)"
+    )
+    add.add_argument("--password", help="the password (default: asked for on the terminal)")
+    add.set_defaults(handler=_user_add)
+
+    verify = sub.add_parser("verify", help="walk every hash chain of the local store")
+    verify.set_defaults(handler=_verify)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> LocalStore:
+    """The local store for --data-dir / VEIL_DATA_DIR / the per-user dir."""
+    return LocalStore(data_dir(args.data_dir))
+
+
+def policies() -> PolicySet:
+    """The bundled policy taxonomy."""
+    return load_policies(resources_dir() / "policies")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; known errors print one line and exit non-zero."""
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (PolicyError, AccountError, OSError) as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
+
+
+def _import(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        report = Intake(store, policies(), args.actor).import_file(args.file, args.media)
+    finally:
+        store.close()
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        if Accounts(store).count():
+            print("veil: this store already has users; demo data is only seeded into an empty one")
+            return 1
+        report, logins = seed_demo(store, policies())
+        # Lead tools (issue 6): weeks of team history, so QA and dashboards have data.
+        from app.demo.lead import seed_lead_demo
+
+        history = seed_lead_demo(store, policies())
+    finally:
+        store.close()
+    print(report.summary())
+    print(history.summary())
+    print(format_logins(logins))
+    return 0
+
+
+def format_logins(logins: Sequence[DemoLogin]) -> str:
+    """The demo logins as a small table for the terminal."""
+    lines = ["Demo logins (shown once; change them with `veil user add`):"]
+    lines += [f"  {d.role:<10} user {d.username:<8} password {d.password}" for d in logins]
+    return "\n".join(lines)
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    password = args.password or getpass.getpass(f"Password for {args.username}: ")
+    store = open_store(args)
+    try:
+        Accounts(store).add(args.username, password, args.role, args.name, tuple(args.clearance))
+    finally:
+        store.close()
+    print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        breaks = store.verify_chains()
+        count = store.event_count()
+    finally:
+        store.close()
+    for b in breaks:
+        print(f"BROKEN device {b.device_id} seq {b.device_seq} event {b.event_id}: {b.reason}")
+    if not breaks:
+        print(f"ok: {count} events, every hash chain verifies")
+    return 1 if breaks else 0

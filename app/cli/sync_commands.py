@@ -1,0 +1,122 @@
+"""What the sync subcommands share: opening a hub workstation, logging people in, errors."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from app.cli.main import open_store
+from app.domain.lifecycle import IllegalTransition
+from app.domain.people import Accounts, AuthError, Reviewer, Role
+from app.log.store import LocalStore
+from app.review.reviewdesk import AccessDenied, FormError
+from app.sync.client import HubError, HubRejected, HubUnreachable
+from app.sync.engine import SyncEngine
+from app.sync.link import HubLink, LinkError
+from app.sync.login import HubAccounts
+
+PASSWORD_ENV = "VEIL_PASSWORD"
+UNREACHABLE = 3
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass
+class Workstation:
+    """A data dir opened for a command: store, hub link and sync engine."""
+
+    store: LocalStore
+    link: HubLink
+    engine: SyncEngine
+
+
+@contextmanager
+def workstation(args: argparse.Namespace) -> Iterator[Workstation]:
+    """The data dir's store, link and engine, closed afterwards."""
+    store = open_store(args)
+    link = HubLink(store.data_dir)
+    engine = SyncEngine(store, link)
+    try:
+        yield Workstation(store, link, engine)
+    finally:
+        engine.close()
+        store.close()
+
+
+def add_login_arguments(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    """--user and --password (or $VEIL_PASSWORD, or asked for on the terminal)."""
+    parser.add_argument("--user", required=required, help="who acts (default: the one logged in)")
+    parser.add_argument("--password", help=f"the password (default: ${PASSWORD_ENV} or asked)")
+
+
+def password_of(args: argparse.Namespace, username: str) -> str:
+    """The password given on the command line, in the environment, or typed now."""
+    return (
+        args.password
+        or os.environ.get(PASSWORD_ENV)
+        or getpass.getpass(f"Password for {username}: ")
+    )
+
+
+def person(ws: Workstation, args: argparse.Namespace) -> str:
+    """The --user, or the one person holding a hub login here."""
+    if args.user:
+        return str(args.user)
+    people = ws.link.people()
+    if len(people) != 1:
+        raise LinkError("say who with --user (nobody or several people are logged in here)")
+    return people[0]
+
+
+def hub_person(ws: Workstation, args: argparse.Namespace) -> str:
+    """The acting person with a valid hub token (logging in now if theirs expired)."""
+    user = person(ws, args)
+    if ws.link.token(user) is None:
+        accounts = HubAccounts(ws.store, ws.link)
+        accounts.authenticate(user, password_of(args, user))
+        if accounts.offline:
+            raise HubUnreachable(f"cannot log {user} in to {ws.link.url}")
+    return user
+
+
+def logged_in(ws: Workstation, args: argparse.Namespace) -> Reviewer:
+    """The acting person: a valid hub login here, or a password checked now (hub or local)."""
+    username = person(ws, args)
+    credential = ws.link.credential(username)
+    if credential is not None and credential.valid():
+        role = Role(credential.role)
+        return Reviewer(username, username, role, frozenset(credential.clearances))
+    password = password_of(args, username)
+    if ws.link.url is not None:
+        return HubAccounts(ws.store, ws.link).authenticate(username, password)
+    return Accounts(ws.store).authenticate(username, password)
+
+
+def guarded(handler: Handler) -> Handler:
+    """Known failures print one line and exit non-zero (3: hub unreachable, try later)."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except HubUnreachable as exc:
+            print(f"veil: hub unreachable ({exc}); nothing is lost, try again", file=sys.stderr)
+            return UNREACHABLE
+        except HubRejected as exc:
+            print(f"veil: the hub refused: {exc.reason}", file=sys.stderr)
+            return 1
+        except (HubError, LinkError, AuthError, AccessDenied, IllegalTransition, KeyError) as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 1
+        except FormError as exc:
+            for name, problem in exc.problems.items():
+                print(f"veil: {name}: {problem}", file=sys.stderr)
+            return 1
+
+    return run

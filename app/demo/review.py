@@ -1,0 +1,90 @@
+"""Demo data for the review workflow: SLA states that look like a working day, and media
+that forms a few near-duplicate clusters (and otherwise does not).
+
+Reported times are drawn against each case's own SLA so the demo queues show cases well
+within their SLA, cases about to breach it and some past it. Safe photos are cut into
+distinct crops so unrelated cases do not look alike, while CLUSTERS reuse one picture
+with slight crops, noise and re-encoding, the way re-uploads of the same picture arrive.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from app.log.paths import resources_dir
+
+SAFE_PHOTOS = ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")
+# Case numbers (0-based demo index) that share one picture, by cluster.
+CLUSTERS: dict[str, tuple[int, ...]] = {
+    "phishing-flyer": (6, 14, 22, 30),
+    "violent-clip-still": (7, 15, 39),
+    "miracle-cure-meme": (4, 12, 46),
+}
+# Shares of the SLA window already used when a demo case arrives: on time, near, past.
+_SLA_MIX = ((0.55, 0.05, 0.6), (0.25, 0.78, 0.97), (0.20, 1.05, 1.6))
+
+
+def reported_at_for(now: datetime, sla_minutes: int, rng: np.random.Generator) -> datetime:
+    """A report time that puts the case on time, near its deadline or past it."""
+    pick = rng.random()
+    for share, low, high in _SLA_MIX:
+        if pick < share:
+            return now - timedelta(minutes=sla_minutes * float(rng.uniform(low, high)))
+        pick -= share
+    return now - timedelta(minutes=sla_minutes * 0.5)
+
+
+def cluster_of(n: int) -> tuple[str, int] | None:
+    """(cluster name, member index) of a demo case, or None."""
+    for name, members in CLUSTERS.items():
+        if n in members:
+            return name, members.index(n)
+    return None
+
+
+def photo(name: str) -> np.ndarray:
+    """A bundled safe photo as RGB."""
+    bgr = cv2.imread(str(resources_dir() / "demo" / name), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise FileNotFoundError(f"demo photo {name} is missing from resources/demo")
+    return np.ascontiguousarray(bgr[:, :, ::-1])
+
+
+def distinct_crop(n: int) -> np.ndarray:
+    """A crop of a safe photo that no other demo case gets (scale, place, mirror)."""
+    img = photo(SAFE_PHOTOS[n % len(SAFE_PHOTOS)])
+    k = n // len(SAFE_PHOTOS)
+    scale = (0.5, 0.65, 0.8)[k % 3]
+    place = (k // 3) % 9
+    h, w = img.shape[:2]
+    ch, cw = int(h * scale), int(w * scale)
+    y = (place // 3) * (h - ch) // 2
+    x = (place % 3) * (w - cw) // 2
+    out = img[y : y + ch, x : x + cw]
+    if (k // 27) % 2:
+        out = out[:, ::-1]
+    return np.ascontiguousarray(out)
+
+
+def near_duplicate(base: np.ndarray, member: int, seed: int) -> np.ndarray:
+    """Member `member` of a cluster: the base with a slight crop, noise and a resize."""
+    if member == 0:
+        return base
+    rng = np.random.default_rng(seed * 31 + member)
+    h, w = base.shape[:2]
+    dy, dx = int(h * 0.01 * member), int(w * 0.008 * member)
+    out = base[dy : h - dy // 2, dx : w - dx // 2]
+    noisy = out.astype(np.int16) + rng.normal(0, 6, out.shape).astype(np.int16)
+    out = noisy.clip(0, 255).astype(np.uint8)
+    size = (max(16, int(out.shape[1] * 0.9)), max(16, int(out.shape[0] * 0.9)))
+    return np.ascontiguousarray(cv2.resize(out, size, interpolation=cv2.INTER_AREA))
+
+
+def write_picture(path: Path, rgb: np.ndarray) -> None:
+    """Save an RGB picture (PNG, or JPEG at quality 80 for .jpg)."""
+    params = [cv2.IMWRITE_JPEG_QUALITY, 80] if path.suffix == ".jpg" else []
+    cv2.imwrite(str(path), np.ascontiguousarray(rgb[:, :, ::-1]), params)

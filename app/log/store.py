@@ -1,0 +1,251 @@
+"""The local store: one SQLite file (WAL) holding the event log, plus the media cache.
+
+Every action is one transaction that appends its event(s) and folds them into the
+projections, so a decision the reviewer saw as saved survives a crash or a power cut.
+
+Each person writes their own hash chain (one `device` row per actor): the hub binds a
+device to the one user who pushes from it, so a workstation shared by a moderator and a
+lead pushes two chains, each with its owner's token. The row without an actor is the
+workstation itself; stores made before per-person chains keep their old events there.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.log.clock import Clock, SystemClock, iso
+from app.log.events import (
+    GENESIS_HASH,
+    ChainBreak,
+    EventRecord,
+    canonical_json,
+    seal,
+    uuid7,
+    verify_chain,
+)
+from app.log.folding import apply_event, rebuild_all, record_of
+from app.log.remote import RemoteBatch, row_values, verify_partial_chain
+from db.blobs import BlobStore
+from db.checkpoint import WalCheckpointer
+from db.engine import SessionSource, sqlite_engine
+from db.migrate import current_revision, upgrade
+from db.models import Device, Event
+
+DB_FILENAME = "veil.db"
+
+
+class LocalStore:
+    """A workstation's durable state: event log, projections and blobs under one dir."""
+
+    def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = data_dir
+        self.clock: Clock = clock or SystemClock()
+        self.engine = sqlite_engine(data_dir / DB_FILENAME)
+        self._checkpointer = WalCheckpointer(data_dir / DB_FILENAME)
+        schema_before = current_revision(self.engine)
+        upgrade(self.engine)
+        self.sessions = SessionSource(self.engine)
+        self.blobs = BlobStore(data_dir / "media")
+        self.device_id = self._ensure_device()
+        if schema_before is not None and schema_before != current_revision(self.engine):
+            # New projection columns and tables start empty: fill them from the log.
+            self.rebuild_projections()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._checkpointer.close()
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE), committed with synchronous=FULL."""
+        with self.sessions.transaction() as session:
+            yield session
+
+    def append(
+        self,
+        session: Session,
+        *,
+        actor: str,
+        kind: str,
+        case_id: str | None,
+        payload: Mapping[str, Any],
+        seen_head: str | None = None,
+    ) -> EventRecord:
+        """Append one event to the actor's chain and fold it, in the caller's transaction."""
+        device = self._device_of(session, actor)
+        record = seal(
+            EventRecord(
+                event_id=uuid7(),
+                device_id=device.device_id,
+                device_seq=device.last_seq + 1,
+                actor=actor,
+                kind=str(kind),
+                case_id=case_id,
+                payload=json.loads(canonical_json(dict(payload))),
+                seen_head=seen_head,
+                created_at=iso(self.clock.now()),
+                prev_hash=device.last_hash,
+            )
+        )
+        session.add(_row_of(record))
+        device.last_seq = record.device_seq
+        device.last_hash = record.hash
+        session.flush()
+        apply_event(session, record)
+        return record
+
+    def events(self, case_id: str | None = None) -> list[EventRecord]:
+        """Events in local order, all or one case's."""
+        query = select(Event).order_by(Event.id)
+        if case_id is not None:
+            query = query.where(Event.case_id == case_id)
+        with self.transaction() as session:
+            return [record_of(row) for row in session.scalars(query)]
+
+    def event_count(self) -> int:
+        """How many events the local log holds."""
+        with self.transaction() as session:
+            return session.scalar(select(func.count(Event.id))) or 0
+
+    # --- sync support (see app/log/remote.py and app/sync/engine.py) -------------------
+
+    def device_of(self, actor: str) -> str:
+        """The device_id of the actor's chain on this workstation (created on first use)."""
+        with self.transaction() as session:
+            return self._device_of(session, actor).device_id
+
+    def pending_by_actor(self) -> dict[str, int]:
+        """How many events each person wrote here that the hub has not acknowledged."""
+        query = (
+            select(Device.actor, func.count(Event.id))
+            .join(Event, Event.device_id == Device.device_id)
+            .where(Device.actor.is_not(None), Event.server_seq.is_(None))
+            .group_by(Device.actor)
+        )
+        with self.transaction() as session:
+            return {str(actor): int(n) for actor, n in session.execute(query)}
+
+    def unsent(self, actor: str, limit: int = 1000) -> list[EventRecord]:
+        """The actor's events the hub has not acknowledged, in device_seq order."""
+        query = (
+            select(Event)
+            .join(Device, Device.device_id == Event.device_id)
+            .where(Device.actor == actor, Event.server_seq.is_(None))
+            .order_by(Event.device_seq)
+            .limit(limit)
+        )
+        with self.transaction() as session:
+            return [record_of(row) for row in session.scalars(query)]
+
+    def mark_acked(self, acks: dict[str, int]) -> None:
+        """Record the hub's server_seq for acknowledged events, in one transaction."""
+        with self.transaction() as session:
+            RemoteBatch(session).acknowledge(acks)
+
+    def apply_remote(
+        self,
+        records: Iterable[EventRecord],
+        cursor: int,
+        actor: str,
+        *,
+        midway: Callable[[], None] | None = None,
+        payload_json: Mapping[str, str] | None = None,
+    ) -> int:
+        """Insert pulled events (known ones are skipped), refold their cases, store the cursor.
+
+        All in one transaction, so a crash mid-pull leaves the store as it was before it.
+        The cursor is the pulling person's (each person sees a different part of the log).
+        `midway` runs after the events are inserted, before the commit (fault injection).
+        `payload_json` may give events' payloads as canonical JSON by event id (what
+        checking their hashes produced), so they are not serialized again.
+        Returns how many events were new here.
+        """
+        # A page allocates tens of thousands of short-lived objects and no cycles: the
+        # cyclic collector would only walk the heap again and again meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with self.transaction() as session:
+                new = RemoteBatch(session).apply(list(records), payload_json)
+                if midway is not None:
+                    midway()
+                self._device_of(session, actor).sync_cursor = cursor
+        finally:
+            if collecting:
+                gc.enable()
+        return new
+
+    def sync_cursor(self, actor: str) -> int:
+        """The highest server_seq the actor has pulled and applied here."""
+        with self.transaction() as session:
+            return self._device_of(session, actor).sync_cursor
+
+    def reset_cursor(self, actor: str) -> None:
+        """Pull the actor's view from the start again (their team or clearances changed)."""
+        with self.transaction() as session:
+            self._device_of(session, actor).sync_cursor = 0
+
+    # --- integrity ----------------------------------------------------------------
+
+    def rebuild_projections(self) -> None:
+        """Drop and refold every projection from the log."""
+        with self.transaction() as session:
+            rebuild_all(session)
+
+    def verify_chains(self) -> list[ChainBreak]:
+        """Walk every device's hash chain; the first break of each broken chain.
+
+        Chains written here must be whole from their first event. Other workstations'
+        chains arrive with gaps (events this store may not see), so for them every event
+        must match its hash and link to its predecessor wherever that is present.
+        """
+        with self.transaction() as session:
+            own = set(session.scalars(select(Device.device_id)))
+        by_device: dict[str, list[EventRecord]] = {}
+        for rec in self._events_by_device():
+            by_device.setdefault(rec.device_id, []).append(rec)
+        breaks = [
+            verify_chain(chain) if device in own else verify_partial_chain(chain)
+            for device, chain in by_device.items()
+        ]
+        return [b for b in breaks if b is not None]
+
+    def _events_by_device(self) -> list[EventRecord]:
+        query = select(Event).order_by(Event.device_id, Event.device_seq)
+        with self.transaction() as session:
+            return [record_of(row) for row in session.scalars(query)]
+
+    def _ensure_device(self) -> str:
+        """The workstation's own row (no actor); before per-person chains, the only one."""
+        with self.transaction() as session:
+            device = session.scalars(select(Device).where(Device.actor.is_(None))).first()
+            if device is None:
+                device = _new_device(None)
+                session.add(device)
+            return device.device_id
+
+    def _device_of(self, session: Session, actor: str) -> Device:
+        device = session.scalars(select(Device).where(Device.actor == actor)).first()
+        if device is None:
+            device = _new_device(actor)
+            session.add(device)
+            session.flush()
+        return device
+
+
+def _new_device(actor: str | None) -> Device:
+    return Device(device_id=uuid7(), actor=actor, last_seq=0, last_hash=GENESIS_HASH, sync_cursor=0)
+
+
+def _row_of(rec: EventRecord) -> Event:
+    return Event(**row_values(rec))

@@ -1,0 +1,111 @@
+"""Which decisions on a case still stand: the heads of its decision graph.
+
+A decision names the decision it saw as current (`prior_decision`); an adjudication names
+every decision it settles (`resolves`). A decision or adjudication that no later one names
+is a head. One head: the case is decided. Two or more: the decisions did not see each
+other (made offline on two workstations, say), the case is in CONFLICT and waits for a
+lead. Retracted decisions drop out.
+
+The heads are a function of the set of events, not of the order they arrived in, so
+every workstation that holds the same events agrees on conflicts; among several heads the
+"current" one is the last in canonical order (server_seq, then pending by local id).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from app.log.events import EventKind, EventRecord
+from db.models import Case, Event
+
+K = EventKind
+GRAPH_KINDS = (K.DECISION_RECORDED, K.CASE_ADJUDICATED, K.DECISION_RETRACTED)
+CANONICAL_ORDER: Any = (Event.server_seq.is_(None), Event.server_seq, Event.id)
+"""Acknowledged events by server_seq, then this workstation's pending ones by local id."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The heads of a case's decision graph, in canonical order, and the current one."""
+
+    heads: tuple[str, ...]
+    actions: tuple[str, ...]
+
+    @property
+    def conflict(self) -> bool:
+        """Two or more decisions stand that did not see each other."""
+        return len(self.heads) > 1
+
+    @property
+    def current(self) -> str | None:
+        """The event id of the standing decision shown as the case's decision."""
+        return self.heads[-1] if self.heads else None
+
+    @property
+    def action(self) -> str | None:
+        """The action of the current decision."""
+        return self.actions[-1] if self.actions else None
+
+
+def standing(session: Session, case_id: str, upto: EventRecord | None = None) -> Standing:
+    """The decision graph of a case as its events in this store say (see module doc).
+
+    While folding, `upto` is the event being folded: only events up to it in canonical
+    order count, so a refold passes through the same states the incremental fold did.
+    """
+    query = (
+        select(Event.event_id, Event.kind, Event.payload)
+        .where(Event.case_id == case_id, Event.kind.in_([str(k) for k in GRAPH_KINDS]))
+        .order_by(*CANONICAL_ORDER)
+    )
+    if upto is not None:
+        query = query.where(_not_after(upto))
+    parents: dict[str, list[str]] = {}
+    actions: dict[str, str] = {}
+    retracted: set[str] = set()
+    for event_id, kind, raw in session.execute(query):
+        payload = json.loads(raw)
+        if kind == K.DECISION_RETRACTED:
+            retracted.add(str(payload.get("decision")))
+            continue
+        parents[event_id] = _parents(kind, payload)
+        actions[event_id] = str(payload.get("action", ""))
+    live = [e for e in parents if e not in retracted]
+    named = {p for e in live for p in parents[e]}
+    heads = tuple(e for e in live if e not in named)
+    return Standing(heads, tuple(actions[e] for e in heads))
+
+
+def after_decision(session: Session, case: Case, rec: EventRecord) -> Standing:
+    """The standing once decision rec is folded into case (the fold's state so far).
+
+    The usual decision follows the one standing head (or there is none yet), and then it
+    alone stands; only the rest (a conflict, a decision arriving out of order) needs the
+    graph read back from the log.
+    """
+    if case.status != "conflict" and case.decision_event_id in (
+        None,
+        rec.payload.get("prior_decision"),
+    ):
+        return Standing((rec.event_id,), (str(rec.payload.get("action", "")),))
+    return standing(session, case.case_id, rec)
+
+
+def _not_after(rec: EventRecord) -> ColumnElement[bool]:
+    """SQL: the events row comes no later than rec in canonical order."""
+    if rec.server_seq is not None:
+        return Event.server_seq <= rec.server_seq
+    here = select(Event.id).where(Event.event_id == rec.event_id).scalar_subquery()
+    return Event.server_seq.is_not(None) | (Event.id <= here)
+
+
+def _parents(kind: str, payload: dict[str, Any]) -> list[str]:
+    if kind == K.CASE_ADJUDICATED:
+        return [str(p) for p in payload.get("resolves", [])]
+    prior = payload.get("prior_decision")
+    return [] if prior is None else [str(prior)]

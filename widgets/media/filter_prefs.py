@@ -1,0 +1,131 @@
+"""The filter preferences dialog: a reviewer's own filters, or (for a lead) the team's.
+
+A live preview shows a safe sample photo through the chosen filters. For graphic
+categories the policy's filters stay a floor: a preference can only add or strengthen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.imaging.pipeline import FilterPipeline, parse_preset
+from app.log.paths import resources_dir
+from widgets.media.qimage import qimage_from_rgb
+
+BASES = {"blur": (4, 64, 24), "pixelate": (4, 64, 24), "outline": (1, 10, 5)}
+
+
+class FilterPrefsDialog(QDialog):
+    """Build a filter layer `{"default": [...]}` with a live preview."""
+
+    def __init__(
+        self, title: str, layer: dict[str, Any] | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterPrefsDialog")
+        self.setWindowTitle(title)
+        self.base = QComboBox()
+        for name in BASES:
+            self.base.addItem(name, name)
+        self.strength = QSlider(Qt.Orientation.Horizontal)
+        self.grayscale = QCheckBox("Grayscale")
+        self.mute_red = QCheckBox("Mute red tones (blood reads as gray)")
+        self.faces = QCheckBox("Blur faces")
+        self.preview = QLabel()
+        self.preview.setAccessibleName("Preview of the chosen filters")
+        self.error = QLabel("")
+        self._sample = cv2.cvtColor(
+            cv2.imread(str(resources_dir() / "demo" / "chelsea.png")), cv2.COLOR_BGR2RGB
+        )
+        self._build()
+        self._load(layer)
+        for signal in (
+            self.base.currentIndexChanged,
+            self.strength.valueChanged,
+            self.grayscale.toggled,
+            self.mute_red.toggled,
+            self.faces.toggled,
+        ):
+            signal.connect(self._update)
+        self._update()
+
+    def layer(self) -> dict[str, Any]:
+        """The chosen filters as a resolve_pipeline layer."""
+        steps: list[dict[str, Any]] = [
+            {"filter": self.base.currentData(), "strength": self.strength.value()}
+        ]
+        if self.grayscale.isChecked():
+            steps.append({"filter": "grayscale"})
+        if self.mute_red.isChecked():
+            steps.append({"filter": "mute_red", "strength": 1.0})
+        if self.faces.isChecked():
+            steps.append({"filter": "face_blur", "strength": 1.0})
+        return {"default": steps}
+
+    def pipeline(self) -> FilterPipeline:
+        """The chosen filters as a pipeline (ValueError when they would not obscure)."""
+        return parse_preset(self.layer()["default"], "preferences")
+
+    def _update(self) -> None:
+        low, high, _ = BASES[self.base.currentData()]
+        self.strength.setRange(low, high)
+        try:
+            shown = self.pipeline().apply(self._sample)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText("")
+        pixmap = QPixmap.fromImage(qimage_from_rgb(shown))
+        self.preview.setPixmap(
+            pixmap.scaledToWidth(320, Qt.TransformationMode.SmoothTransformation)
+        )
+
+    def _load(self, layer: dict[str, Any] | None) -> None:
+        steps = (layer or {}).get("default") or [
+            {"filter": "blur", "strength": 24},
+            {"filter": "grayscale"},
+        ]
+        names = {step["filter"]: step for step in steps}
+        base = next((n for n in BASES if n in names), "blur")
+        self.base.setCurrentIndex(self.base.findData(base))
+        low, high, default = BASES[base]
+        self.strength.setRange(low, high)
+        self.strength.setValue(int(names.get(base, {}).get("strength", default)))
+        self.grayscale.setChecked("grayscale" in names)
+        self.mute_red.setChecked("mute_red" in names)
+        self.faces.setChecked("face_blur" in names)
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        form.addRow("Main filter", self.base)
+        form.addRow("Strength", self.strength)
+        for box in (self.grayscale, self.mute_red, self.faces):
+            form.addRow("", box)
+        note = QLabel("Graphic categories keep at least their policy's filters.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)

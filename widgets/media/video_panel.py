@@ -1,0 +1,257 @@
+"""Video controls under the media canvas: opens paused, filtered storyboard, no audio.
+
+Frames are decoded and filtered on a worker thread a few frames ahead; the UI thread only
+hands finished frames to the canvas on a timer. Audio is never played: the panel says
+whether the item has an audio track.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.imaging.media import MediaError
+from app.imaging.pipeline import FilterPipeline
+from app.imaging.video import PlaybackFilter, VideoReader
+from widgets.media.media_view import MediaView
+from widgets.media.qimage import qimage_from_rgb
+from widgets.shell.tasks import TaskRunner
+
+SPEEDS = (0.5, 1.0, 1.5, 2.0, 4.0)
+STORYBOARD_FRAMES = 8
+PLAY_MAX_SIDE = 1280
+Frame = tuple[int, np.ndarray, np.ndarray]
+
+
+class _Playback(threading.Thread):
+    """Decodes and filters frames from `start` into a small queue until stopped."""
+
+    def __init__(self, path: Path, pipeline: FilterPipeline, start: int) -> None:
+        super().__init__(daemon=True)
+        self.frames: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=6)
+        self.stop = threading.Event()
+        self._path, self._pipeline, self._start = path, pipeline, start
+
+    def run(self) -> None:
+        try:
+            with VideoReader(self._path, PLAY_MAX_SIDE) as reader:
+                playback = PlaybackFilter(self._pipeline)
+                for index in range(self._start, reader.frame_count):
+                    raw = reader.read(index)
+                    if not self._put((index, playback(index, raw), raw)):
+                        return
+            self._put(None)
+        except (MediaError, IndexError) as exc:
+            self._put(exc)
+
+    def _put(self, item: Frame | BaseException | None) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.frames.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+
+class VideoPanel(QWidget):
+    """Play, pause, step, speed and a storyboard for the video shown in a MediaView."""
+
+    position_changed = Signal(int)
+
+    def __init__(self, media: MediaView, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("videoPanel")
+        self.setAccessibleName("Video controls")
+        self._media, self._runner = media, runner
+        self._path: Path | None = None
+        self._pipeline: FilterPipeline | None = None
+        self._playback: _Playback | None = None
+        self.position = 0
+        self.frame_count = 0
+        self.fps = 12.0
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        self.hide()
+
+    @property
+    def playing(self) -> bool:
+        """True while frames are being played."""
+        return self._playback is not None
+
+    def load(
+        self,
+        path: Path,
+        pipeline: FilterPipeline,
+        fps: float | None,
+        frames: int,
+        audio: bool | None,
+    ) -> None:
+        """Show controls for a video; it starts paused on its first (filtered) frame."""
+        self.stop()
+        self._path, self._pipeline = path, pipeline
+        self.position, self.frame_count, self.fps = 0, frames, fps or 12.0
+        self.audio.setText(_audio_text(audio))
+        self._update_position()
+        self._clear_storyboard()
+        self._runner.submit(
+            lambda: _storyboard(path, pipeline), self._show_storyboard, lambda _e: None, owner=self
+        )
+        self.show()
+
+    def unload(self) -> None:
+        """No video: stop and hide."""
+        self.stop()
+        self._path = None
+        self.hide()
+
+    def toggle(self) -> None:
+        """Play or pause."""
+        if self.playing:
+            self.stop()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        """Play from the current frame, filtered, at the chosen speed."""
+        if self._path is None or self._pipeline is None or self.playing:
+            return
+        start = 0 if self.position >= self.frame_count - 1 else self.position
+        self._playback = _Playback(self._path, self._pipeline, start)
+        self._playback.start()
+        self._timer.start(max(5, int(1000 / (self.fps * self.speed()))))
+        self.play_button.setText("Pause  (P)")
+
+    def stop(self) -> None:
+        """Pause: the last frame stays on screen (filtered), the decoder stops."""
+        self._timer.stop()
+        if self._playback is not None:
+            self._playback.stop.set()
+            self._playback = None
+        self.play_button.setText("Play  (P)")
+
+    def step(self, delta: int) -> None:
+        """Pause and move one frame (or more) forward or back."""
+        self.seek(self.position + delta)
+
+    def seek(self, index: int) -> None:
+        """Pause and show frame `index` (filtered)."""
+        if self._path is None or self._pipeline is None:
+            return
+        self.stop()
+        index = max(0, min(index, self.frame_count - 1))
+        path, pipeline = self._path, self._pipeline
+        self._runner.submit(
+            lambda: _one_frame(path, pipeline, index), self._show_frame, self._failed, owner=self
+        )
+
+    def speed(self) -> float:
+        """The chosen playback speed."""
+        return float(self.speed_box.currentData())
+
+    def _tick(self) -> None:
+        if self._playback is None:
+            return
+        try:
+            item = self._playback.frames.get_nowait()
+        except queue.Empty:
+            return  # the decoder is behind: keep the last frame
+        if item is None or isinstance(item, BaseException):
+            self.stop()
+            if isinstance(item, BaseException):
+                self._failed(item)
+            return
+        self._show_frame(item)
+
+    def _show_frame(self, frame: Frame) -> None:
+        index, filtered, raw = frame
+        self.position = index
+        self._media.show_frame(filtered, raw)
+        self._update_position()
+
+    def _failed(self, error: BaseException) -> None:
+        reason = error.reason if isinstance(error, MediaError) else str(error)
+        self.status.setText(f"Playback stopped: {reason}")
+
+    def _update_position(self) -> None:
+        seconds = self.position / self.fps if self.fps else 0.0
+        self.status.setText(f"frame {self.position + 1} / {self.frame_count} · {seconds:.1f} s")
+        self.position_changed.emit(self.position)
+
+    def _build(self) -> None:
+        self.play_button = QPushButton("Play  (P)")
+        self.play_button.clicked.connect(self.toggle)
+        back, forward = QPushButton("◀ Step"), QPushButton("Step ▶")
+        back.clicked.connect(lambda: self.step(-1))
+        forward.clicked.connect(lambda: self.step(1))
+        self.speed_box = QComboBox()
+        self.speed_box.setAccessibleName("Playback speed")
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}x", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.status, self.audio = QLabel(""), QLabel("")
+        self.audio.setObjectName("audioNotice")
+        controls = QHBoxLayout()
+        for widget in (self.play_button, back, forward, self.speed_box, self.status):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.audio)
+        self.storyboard = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addLayout(self.storyboard)
+
+    def _clear_storyboard(self) -> None:
+        while self.storyboard.count():
+            item = self.storyboard.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+
+    def _show_storyboard(self, board: list[tuple[int, np.ndarray]]) -> None:
+        self._clear_storyboard()
+        for index, thumb in board:
+            button = QToolButton()
+            button.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(thumb))))
+            button.setIconSize(QSize(thumb.shape[1], thumb.shape[0]))
+            button.setToolTip(f"frame {index + 1}: click to jump here")
+            button.setAccessibleName(f"Keyframe {index + 1}")
+            button.clicked.connect(lambda _=False, i=index: self.seek(i))
+            self.storyboard.addWidget(button)
+        self.storyboard.addStretch(1)
+
+    def storyboard_size(self) -> int:
+        """How many keyframes are shown."""
+        return sum(1 for i in range(self.storyboard.count()) if self.storyboard.itemAt(i).widget())
+
+
+def _storyboard(path: Path, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
+    with VideoReader(path, 120) as reader:
+        return [(i, pipeline.apply(frame)) for i, frame in reader.keyframes(STORYBOARD_FRAMES)]
+
+
+def _one_frame(path: Path, pipeline: FilterPipeline, index: int) -> Frame:
+    with VideoReader(path, PLAY_MAX_SIDE) as reader:
+        raw = reader.read(index)
+        return index, pipeline.apply(raw), raw
+
+
+def _audio_text(audio: bool | None) -> str:
+    if audio is None:
+        return "Audio: unknown (never played)"
+    return "Audio track present: muted, never played" if audio else "No audio track"

@@ -1,0 +1,231 @@
+"""Blind re-review: decide first, then see the original, then give a verdict.
+
+The window never holds the original decision before the auditor's own call is recorded:
+it asks `BlindReview.original()` only after `record_call()` succeeded, and the core
+refuses before that anyway. The list names no reviewer and no action.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.log.store import LocalStore
+from app.qa.blind import AuditItem, BlindReview, OriginalDecision
+from app.review.reviewdesk import AccessDenied, FormError
+from widgets.qa.case import ActionPicker, CaseContentView
+from widgets.shell.tasks import TaskRunner
+
+STAGES = {"blind": "to review", "verdict": "verdict due", "done": "done"}
+REASONS = {
+    "random": "random draw",
+    "highest_severity": "highest severity",
+    "escalation": "escalation",
+}
+DecisionRole = Qt.ItemDataRole.UserRole + 1
+
+
+class BlindReviewWindow(QWidget):
+    """The lead's QA work list with the blind re-review flow for the selected item."""
+
+    call_recorded = Signal(str)
+    verdict_submitted = Signal(str)
+
+    def __init__(self, desk: BlindReview, store: LocalStore, runner: TaskRunner) -> None:
+        super().__init__()
+        self.setObjectName("blindReview")
+        self.setWindowTitle("Veil — QA blind re-review")
+        self.desk = desk
+        self.current: str | None = None
+        self.original: OriginalDecision | None = None
+        policies = desk.policies
+        self.items = QListWidget()
+        self.items.setAccessibleName("Decisions drawn for QA")
+        self.items.setWordWrap(True)
+        self.items.setAlternatingRowColors(True)
+        self.items.currentItemChanged.connect(self._on_pick)
+        self.case = CaseContentView(store, policies, desk.auditor, runner)
+        self.own = ActionPicker(policies, "Your decision, made before you see the original:")
+        self.record = QPushButton("Record my decision")
+        self.record.clicked.connect(self.record_call)
+        self.original_box = QGroupBox("2. The original decision")
+        self.original_text = QLabel("Hidden until you record your own decision.")
+        self.original_text.setObjectName("originalDecision")
+        self.original_text.setWordWrap(True)
+        self.agree = QRadioButton("Agree")
+        self.disagree = QRadioButton("Disagree: it should have been")
+        self.correction = ActionPicker(policies)
+        self.note = QPlainTextEdit()
+        self.note.setAccessibleName("Verdict note")
+        self.note.setPlaceholderText("Why (required when you disagree; the reviewer reads it)")
+        self.note.setMaximumHeight(80)
+        self.submit = QPushButton("Submit verdict")
+        self.submit.clicked.connect(self.submit_verdict)
+        self.error = QLabel("")
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self._build()
+        self.reload()
+
+    # --- flow -----------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        """Refill the work list (open items first), keeping or choosing a selection."""
+        self.items.blockSignals(True)
+        self.items.clear()
+        for item in self.desk.worklist(include_done=False):
+            self.items.addItem(_list_item(item))
+        self.items.blockSignals(False)
+        self._set_stage(None)
+        if self.items.count() == 0:
+            self.case.clear("Nothing to audit: every drawn decision has a verdict.")
+            return
+        row = next(
+            (
+                i
+                for i in range(self.items.count())
+                if self.items.item(i).data(DecisionRole) == select
+            ),
+            0,
+        )
+        self.items.setCurrentRow(row)
+
+    def record_call(self) -> None:
+        """Record the auditor's own call; only then fetch and show the original."""
+        if self.current is None:
+            return
+        policy, action = self.own.choice()
+        if action is None:
+            self.error.setText("Choose an action first.")
+            return
+        try:
+            self.desk.record_call(self.current, policy, action)
+        except (FormError, AccessDenied, KeyError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.call_recorded.emit(self.current)
+        self._reveal(self.current)
+
+    def submit_verdict(self) -> None:
+        """Agree, or disagree with a correction and a note."""
+        if self.current is None or self.original is None:
+            return
+        if not (self.agree.isChecked() or self.disagree.isChecked()):
+            self.error.setText("Choose Agree or Disagree.")
+            return
+        policy, action = self.correction.choice()
+        try:
+            self.desk.submit_verdict(
+                self.current, self.agree.isChecked(), policy, action, self.note.toPlainText()
+            )
+        except (FormError, AccessDenied, KeyError) as exc:
+            self.error.setText(str(exc))
+            return
+        done = self.current
+        self.verdict_submitted.emit(done)
+        self.reload()
+
+    # --- internals ------------------------------------------------------------------
+
+    def _on_pick(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        decision_event_id = str(item.data(DecisionRole))
+        try:
+            content = self.desk.open(decision_event_id)
+        except (AccessDenied, KeyError) as exc:
+            QMessageBox.warning(self, "Cannot open", str(exc))
+            return
+        self.current = decision_event_id
+        self.case.show_content(content)
+        self.own.set_choice(content.category)
+        self.correction.set_choice(content.category)
+        own = self.desk.own_call(decision_event_id)
+        if own is None:
+            self._set_stage("blind")
+        else:
+            self._reveal(decision_event_id)
+
+    def _reveal(self, decision_event_id: str) -> None:
+        self.original = self.desk.original(decision_event_id)
+        o = self.original
+        fields = "; ".join(f"{k}: {v}" for k, v in o.fields.items() if k != "rationale")
+        self.original_text.setText(
+            f"{o.reviewer} decided <b>{o.action}</b> under {o.policy}"
+            f"{' (' + o.subcategory + ')' if o.subcategory else ''} at {o.decided_at[:16]}."
+            f"<br>Rationale: {o.rationale or '(none)'}{'<br>' + fields if fields else ''}"
+        )
+        own = self.desk.own_call(decision_event_id)
+        if own is not None:
+            self.correction.set_choice(own.policy, own.action)
+            agrees = (own.policy, own.action) == (o.policy, o.action)
+            (self.agree if agrees else self.disagree).setChecked(True)
+        self._set_stage("verdict")
+
+    def _set_stage(self, stage: str | None) -> None:
+        """Enable what the stage allows; before the verdict stage the original is blank."""
+        blind = stage == "blind"
+        self.error.setText("")
+        self.own.setEnabled(blind)
+        self.record.setEnabled(blind)
+        verdict = stage == "verdict"
+        self.original_box.setEnabled(verdict)
+        for widget in (self.agree, self.disagree, self.correction, self.note, self.submit):
+            widget.setEnabled(verdict)
+        if not verdict:
+            self.original = None
+            self.original_text.setText("Hidden until you record your own decision.")
+            self.note.clear()
+
+    def _build(self) -> None:
+        step1 = QGroupBox("1. Your decision")
+        one = QVBoxLayout(step1)
+        one.addWidget(self.own)
+        one.addWidget(self.record)
+        two = QVBoxLayout(self.original_box)
+        two.addWidget(self.original_text)
+        step3 = QGroupBox("3. Verdict")
+        three = QVBoxLayout(step3)
+        for widget in (self.agree, self.disagree, self.correction, self.note, self.submit):
+            three.addWidget(widget)
+        side = QWidget()
+        right = QVBoxLayout(side)
+        for widget in (step1, self.original_box, step3, self.error):
+            right.addWidget(widget)
+        right.addStretch(1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.items)
+        splitter.addWidget(self.case)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 600, 360])
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+        self.resize(1320, 820)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Count the time the last item's media was on screen."""
+        self.case.record_view()
+        super().closeEvent(event)
+
+
+def _list_item(item: AuditItem) -> QListWidgetItem:
+    why = REASONS.get(item.reason, item.reason)
+    text = f"{item.title}\n{why} · {STAGES[item.stage]} · drawn {item.assigned_at[:10]}"
+    entry = QListWidgetItem(text)
+    entry.setData(DecisionRole, item.decision_event_id)
+    return entry

@@ -1,0 +1,59 @@
+"""'My escalations': what a moderator sent to the analysts, and how each one ended."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from app.review.reviewdesk import MyEscalation, ReviewDesk
+
+
+class EscalationsPanel(QWidget):
+    """A list of my escalations; `outcome` fires once for each newly decided one."""
+
+    outcome = Signal(str)
+
+    def __init__(self, desk: ReviewDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("myEscalations")
+        self.setAccessibleName("My escalations")
+        self.desk = desk
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Case", "Escalated", "Outcome"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        self._known: set[str] | None = None
+
+    def refresh(self) -> list[MyEscalation]:
+        """Read my escalations again; announce outcomes that arrived since the last look."""
+        rows = self.desk.my_escalations()
+        self.tree.clear()
+        for row in rows:
+            self.tree.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        f"#{row.case_no} {row.title}",
+                        row.info.escalated_at[5:16].replace("T", " "),
+                        _outcome(row),
+                    ]
+                )
+            )
+        decided = {r.info.event_id for r in rows if r.info.resolved_by}
+        if self._known is not None:
+            for row in rows:
+                if row.info.event_id in decided - self._known:
+                    self.outcome.emit(
+                        f"Your escalation of #{row.case_no} was decided: {_outcome(row)}"
+                    )
+        self._known = decided
+        return rows
+
+
+def _outcome(row: MyEscalation) -> str:
+    info = row.info
+    if info.resolved_by is None:
+        return "with the analysts" if row.status == "escalated" else f"{row.status}"
+    return f"{info.resolution_action} by {info.resolved_by}: {info.resolution_rationale}"

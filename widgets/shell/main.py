@@ -1,0 +1,33 @@
+"""The `veil` entry point: the one composition root.
+
+Subcommands run headless through app.cli.main and never load Qt; without one, the workstation
+opens (widgets.shell.application).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the CLI or the workstation."""
+    from app.cli.main import build_parser, run
+
+    args = build_parser().parse_args(argv)
+    qt_command = getattr(args, "qt_command", None)
+    if qt_command:
+        # A subcommand that draws with Qt (`veil export report`) names its widgets-side
+        # handler as "module:function"; every other subcommand stays Qt-free.
+        module_name, _, function = qt_command.partition(":")
+        return int(getattr(importlib.import_module(module_name), function)(args))
+    if args.command is not None:
+        return run(args)
+    from widgets.shell.application import run_smoke, run_workstation
+
+    return run_smoke() if args.smoke else run_workstation(args.data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

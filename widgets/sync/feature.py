@@ -1,0 +1,152 @@
+"""The team hub in the workstation: Team menu, status indicator, sync worker, conflicts.
+
+On a data dir bound to a hub (and a person with a hub login), a SyncWorker runs in the
+background for the logged-in person: it sends decisions as they are saved, pulls what
+others did and fetches the media needed next; the status bar says how it goes. A store
+that works alone shows "offline: no hub configured" and offers Team > Hub settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from PySide6.QtCore import QObject, Qt
+
+from app.domain.people import Accounts, Reviewer, Role
+from app.log.store import LocalStore
+from app.review.adjudication import Adjudication
+from app.sync.engine import SyncEngine, SyncReport
+from app.sync.link import HubLink, LinkError
+from app.sync.login import HubAccounts, connect
+from app.sync.worker import LOGIN_NEEDED, NOT_CONFIGURED, SyncStatus, SyncWorker
+from widgets.review.adjudication import ConflictPanel
+from widgets.shell.main_window import MainWindow
+from widgets.shell.tasks import TaskRunner
+from widgets.sync.hub_settings import HubSettingsDialog
+from widgets.sync.status import SyncBridge, SyncIndicator, SyncProgress
+from widgets.sync.work_ahead import WorkAheadDialog
+
+HUB_URL_ENV = "VEIL_HUB_URL"
+
+
+def install(window: MainWindow) -> None:
+    """Add the hub's menu entries, indicator and worker to the window."""
+    HubFeature(window)
+
+
+def hub_workstation(store: LocalStore) -> bool:
+    """Whether this data dir syncs with a hub; a fresh one binds to $VEIL_HUB_URL (a data
+    dir with offline work stays as it is: the demo is never sent to a hub)."""
+    link = HubLink(store.data_dir)
+    url = os.environ.get(HUB_URL_ENV)
+    if link.url is None and url:
+        with contextlib.suppress(LinkError):
+            connect(store, link, url)
+    return link.url is not None
+
+
+def accounts_for(store: LocalStore) -> Accounts | HubAccounts:
+    """Who checks a login: the hub (offline: its local copy), or the local accounts."""
+    link = HubLink(store.data_dir)
+    return HubAccounts(store, link) if link.url is not None else Accounts(store)
+
+
+class HubFeature(QObject):
+    """Everything hub-related one main window has; lives as long as the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store: LocalStore = window.desk.store
+        self.reviewer: Reviewer = window.desk.reviewer
+        self.link = HubLink(self.store.data_dir)
+        self.runner = TaskRunner()
+        self.bridge = SyncBridge(self)
+        self.indicator = SyncIndicator(window.hub, self.bridge)
+        self.bridge.reported.connect(self._received)
+        self.worker: SyncWorker | None = None
+        self.conflicts: ConflictPanel | None = None
+        self._menu()
+        if self.reviewer.at_least(Role.LEAD):
+            self._conflict_panel()
+        window.decision_saved.connect(self._wrote)
+        closing = getattr(window, "closing", None)
+        (closing if closing is not None else window.destroyed).connect(self.stop)
+        self.start()
+
+    def _menu(self) -> None:
+        team = self.window.menus["Team"]
+        team.addSeparator()
+        self.sync_action = team.addAction("Sync now", self.sync_now)
+        self.sync_action.setShortcut("Ctrl+Shift+S")
+        self.sync_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        team.addAction("Hub settings…", self.open_settings)
+        self.ahead_action = team.addAction("Work ahead…", self.work_ahead)
+
+    def _conflict_panel(self) -> None:
+        desk = Adjudication(self.store, self.window.desk.policies, self.reviewer)
+        self.conflicts = ConflictPanel(desk, self.runner)
+        self.conflicts.adjudicated.connect(self._wrote)
+        area = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.window.add_side_panel("Conflicts", self.conflicts, area)
+
+    def start(self) -> None:
+        """Start the worker when this person can sync; else say why not."""
+        self.stop()
+        user = self.reviewer.username
+        if self.link.url is None:
+            self._not_running(NOT_CONFIGURED, "Team > Hub settings connects a hub")
+        elif self.link.token(user) is None:
+            self._not_running(LOGIN_NEEDED, "Team > Hub settings logs you in again")
+        else:
+            self.worker = self.bridge.worker(SyncEngine(self.store, self.link), user)
+            self.worker.start()
+        for action in (self.sync_action, self.ahead_action):
+            action.setEnabled(self.worker is not None)
+
+    def _not_running(self, state: str, detail: str) -> None:
+        pending = sum(self.store.pending_by_actor().values())
+        self.indicator.show_status(SyncStatus(state, pending, None, detail))
+
+    def stop(self) -> None:
+        """Stop the worker (the window is closing, or the login changed)."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def sync_now(self) -> SyncProgress | None:
+        """A round now, with progress and Cancel."""
+        if self.worker is None:
+            return None
+        progress = SyncProgress(self.worker, self.bridge, self.window)
+        progress.start()
+        return progress
+
+    def open_settings(self) -> HubSettingsDialog:
+        """The hub URL and login dialog (non-modal, so tests and people can drive it)."""
+        dialog = HubSettingsDialog(
+            self.store, self.link, self.runner, self.reviewer.username, self.window
+        )
+        dialog.logged_in.connect(lambda _reviewer: self.start())
+        dialog.show()
+        return dialog
+
+    def work_ahead(self) -> WorkAheadDialog | None:
+        """Check out cases and media before going offline."""
+        if self.worker is None:
+            return None
+        dialog = WorkAheadDialog(self.worker, self.bridge, self.reviewer.username, self.window)
+        dialog.checked_out.connect(lambda _report: self.window.refresh_queue())
+        dialog.show()
+        return dialog
+
+    def _wrote(self, _case_id: str = "") -> None:
+        if self.worker is not None:
+            self.worker.request()
+
+    def _received(self, report: SyncReport) -> None:
+        if report.pulled or report.pushed:
+            self.window.refresh_queue()
+            if self.conflicts is not None:
+                self.conflicts.reload()
