@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,11 +17,13 @@ from pathlib import Path
 from app.demo.cases import DemoLogin, seed_demo
 from app.domain.people import AccountError, Accounts, Role
 from app.domain.policies import PolicyError, PolicySet, load_policies
+from app.log.logs import setup_logging
 from app.log.paths import data_dir, resources_dir
 from app.log.store import LocalStore
 from app.review.intake import Intake
 
 Handler = Callable[[argparse.Namespace], int]
+log = logging.getLogger(__name__)
 
 # Feature modules that add subcommands: each has `register(subparsers)` and sets a
 # `handler` default taking the parsed args and returning an exit status.
@@ -46,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke",
         action="store_true",
         help="start offscreen on a temporary store, decide one case, quit",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="write everything down to DEBUG to <data dir>/logs/veil.log (default: warnings)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -96,8 +104,10 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen subcommand; known errors print one line and exit non-zero."""
     handler: Handler = args.handler
     try:
+        setup_logging(data_dir(args.data_dir), debug=args.debug)
         return handler(args)
     except (PolicyError, AccountError, OSError) as exc:
+        log.warning("veil %s: %s", args.command, exc)
         print(f"veil: {exc}", file=sys.stderr)
         return 2
 

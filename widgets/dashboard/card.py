@@ -52,9 +52,13 @@ class ChartCard(QFrame):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addWidget(self.stack, 1)
+        self._column = QVBoxLayout(self)
+        self._column.addLayout(head)
+        self._column.addWidget(self.stack, 1)
+
+    def add_note(self, note: QWidget) -> None:
+        """A line under the chart (what it leaves out, and why)."""
+        self._column.addWidget(note)
 
     def show_chart(
         self, chart: QChart, points: int, empty: str = "No data for this period."

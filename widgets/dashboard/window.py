@@ -175,7 +175,7 @@ class DashboardWindow(QWidget):
         note = QLabel(EXPOSURE_NOTE.format(n=MIN_GROUP_SIZE))
         note.setWordWrap(True)
         note.setObjectName("cardNote")
-        cards["exposure"].layout().addWidget(note)
+        cards["exposure"].add_note(note)
         return cards
 
     def _exposure_body(self) -> QWidget:

@@ -6,9 +6,11 @@ categories the policy's filters stay a floor: a preference can only add or stren
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import cv2
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
 from app.imaging.pipeline import FilterPipeline, parse_preset
 from app.log.paths import resources_dir
 from widgets.media.qimage import qimage_from_rgb
+
+log = logging.getLogger(__name__)
 
 BASES = {"blur": (4, 64, 24), "pixelate": (4, 64, 24), "outline": (1, 10, 5)}
 
@@ -49,9 +53,7 @@ class FilterPrefsDialog(QDialog):
         self.preview = QLabel()
         self.preview.setAccessibleName("Preview of the chosen filters")
         self.error = QLabel("")
-        self._sample = cv2.cvtColor(
-            cv2.imread(str(resources_dir() / "demo" / "chelsea.png")), cv2.COLOR_BGR2RGB
-        )
+        self._sample = _sample_picture()
         self._build()
         self._load(layer)
         for signal in (
@@ -129,3 +131,13 @@ class FilterPrefsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+
+def _sample_picture() -> np.ndarray:
+    """The bundled preview photo as RGB; a plain gray card if the bundle lacks it."""
+    path = resources_dir() / "demo" / "chelsea.png"
+    picture = cv2.imread(str(path))
+    if picture is None:
+        log.warning("filter preview picture missing or unreadable: %s", path)
+        return np.full((240, 320, 3), 128, dtype=np.uint8)
+    return cv2.cvtColor(picture, cv2.COLOR_BGR2RGB)

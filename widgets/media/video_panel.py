@@ -7,6 +7,7 @@ whether the item has an audio track.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from pathlib import Path
@@ -30,6 +31,8 @@ from app.imaging.video import PlaybackFilter, VideoReader
 from widgets.media.media_view import MediaView
 from widgets.media.qimage import qimage_from_rgb
 from widgets.shell.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 SPEEDS = (0.5, 1.0, 1.5, 2.0, 4.0)
 STORYBOARD_FRAMES = 8
@@ -110,7 +113,7 @@ class VideoPanel(QWidget):
         self._update_position()
         self._clear_storyboard()
         self._runner.submit(
-            lambda: _storyboard(path, pipeline), self._show_storyboard, lambda _e: None, owner=self
+            lambda: _storyboard(path, pipeline), self._show_storyboard, _no_storyboard, owner=self
         )
         self.show()
 
@@ -220,8 +223,9 @@ class VideoPanel(QWidget):
     def _clear_storyboard(self) -> None:
         while self.storyboard.count():
             item = self.storyboard.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
 
     def _show_storyboard(self, board: list[tuple[int, np.ndarray]]) -> None:
         self._clear_storyboard()
@@ -237,7 +241,8 @@ class VideoPanel(QWidget):
 
     def storyboard_size(self) -> int:
         """How many keyframes are shown."""
-        return sum(1 for i in range(self.storyboard.count()) if self.storyboard.itemAt(i).widget())
+        items = (self.storyboard.itemAt(i) for i in range(self.storyboard.count()))
+        return sum(1 for item in items if item is not None and item.widget() is not None)
 
 
 def _storyboard(path: Path, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
@@ -255,3 +260,8 @@ def _audio_text(audio: bool | None) -> str:
     if audio is None:
         return "Audio: unknown (never played)"
     return "Audio track present: muted, never played" if audio else "No audio track"
+
+
+def _no_storyboard(exc: BaseException) -> None:
+    # The video still plays frame by frame; only the keyframe strip is missing.
+    log.warning("no storyboard for the video: %s", exc)

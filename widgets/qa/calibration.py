@@ -127,7 +127,8 @@ class CalibrationDialog(QDialog):
     def show_selected(self) -> None:
         """The picked session's table and statistics."""
         while self.body.count():
-            widget = self.body.takeAt(0).widget()
+            item = self.body.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         session = self.selected()
@@ -182,7 +183,7 @@ class NewSessionDialog(QDialog):
         self.error = QLabel("")
         self.error.setObjectName("fieldError")
         start = QPushButton("Open session")
-        start.clicked.connect(self.create)
+        start.clicked.connect(self.open_session)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Title"))
         layout.addWidget(self.title)
@@ -194,7 +195,7 @@ class NewSessionDialog(QDialog):
         layout.addWidget(start)
         self.resize(900, 560)
 
-    def create(self) -> None:
+    def open_session(self) -> None:
         """Open the session with the ticked cases and people."""
         cases = _checked(self.cases)
         people = _checked(self.people)

@@ -10,10 +10,11 @@ UI thread first, with the seed kept in the lead's data dir.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from app.audit.trail import AuditTrail
 from app.domain.people import Role
@@ -36,6 +37,7 @@ from widgets.qa.gold import GoldSetDialog
 from widgets.qa.reports import write_report
 from widgets.qa.review import BlindReviewWindow
 from widgets.qa.rules import QaRulesDialog
+from widgets.shell.errors import show_failure
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
 
@@ -179,7 +181,7 @@ class LeadTools:
         self.runner.submit(
             work,
             lambda n: dashboard.status.setText(f"{n} row(s) written to {path}"),
-            lambda e: QMessageBox.warning(dashboard, "Export failed", str(e)),
+            partial(show_failure, dashboard, "Export failed"),
         )
 
     def _export_pdf(self, dashboard: DashboardWindow) -> None:

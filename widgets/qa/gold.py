@@ -106,7 +106,7 @@ class GoldSetDialog(QDialog):
         if row < 0 or action is None:
             self.error.setText("Pick a case and its expected action.")
             return
-        case_id = str(self.candidates.item(row, 0).data(IdRole))
+        case_id = str(_cell(self.candidates, row, 0).data(IdRole))
         try:
             self._gold.mark(case_id, action, self.note.text())
         except (FormError, KeyError) as exc:
@@ -123,14 +123,14 @@ class GoldSetDialog(QDialog):
         row = self.entries.currentRow()
         if row < 0:
             return
-        self._gold.unmark(str(self.entries.item(row, 0).data(IdRole)))
+        self._gold.unmark(str(_cell(self.entries, row, 0).data(IdRole)))
         self.reload()
         self.changed.emit()
 
     def _on_candidate(self, row: int, *_: int) -> None:
         if row < 0:
             return
-        self.expected.set_choice(self.candidates.item(row, 1).text())
+        self.expected.set_choice(_cell(self.candidates, row, 1).text())
 
     def _score_text(self) -> str:
         today = datetime.now(UTC).date()
@@ -166,3 +166,10 @@ def _append(table: QTableWidget, case_id: str, cells: tuple[str, ...]) -> None:
         if column == 0:
             item.setData(IdRole, case_id)
         table.setItem(row, column, item)
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """A filled cell; every row of these tables is filled whole when it is added."""
+    item = table.item(row, column)
+    assert item is not None, f"no cell at {row}, {column}"
+    return item

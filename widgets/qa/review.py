@@ -204,8 +204,8 @@ class BlindReviewWindow(QWidget):
             three.addWidget(widget)
         side = QWidget()
         right = QVBoxLayout(side)
-        for widget in (step1, self.original_box, step3, self.error):
-            right.addWidget(widget)
+        for part in (step1, self.original_box, step3, self.error):
+            right.addWidget(part)
         right.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.items)

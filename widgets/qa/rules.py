@@ -102,7 +102,7 @@ class QaRulesDialog(QDialog):
 
     def rule_at(self, row: int) -> tuple[SamplingRule, float]:
         """The rule the row describes, and its gold rate (0..1)."""
-        queue = self.table.item(row, 0).text()
+        queue = self._text(row, 0)
         percent = self._spin(row, 1)
         gold = self._spin(row, 4) / 100.0
         highest = self._check(row, 2)
@@ -126,6 +126,11 @@ class QaRulesDialog(QDialog):
         self._fill(self._rules.current())
         self.saved.emit(changed)
         self._run_draw()
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        assert item is not None, "every rule row is filled in _fill"
+        return item.text()
 
     def _spin(self, row: int, column: int) -> float:
         widget = self.table.cellWidget(row, column)

@@ -38,7 +38,7 @@ class CaseView(QWidget):
         self.setObjectName("caseView")
         self.setAccessibleName("Case")
         self._blobs = blobs
-        self.mask = mask or TermMask([])
+        self.term_mask = mask or TermMask([])
         self.mask_enabled = True
         self.detail: CaseDetail | None = None
         self.pipeline: FilterPipeline | None = None
@@ -156,7 +156,7 @@ class CaseView(QWidget):
 
     def _show_text(self, masked: bool) -> None:
         body = self.detail.body_text if self.detail else ""
-        shown, hits = self.mask.apply(body) if masked else (body, 0)
+        shown, hits = self.term_mask.apply(body) if masked else (body, 0)
         self.text.setPlainText(shown)
         self.text_box.setVisible(bool(body))
         self.reveal_text_button.setVisible(hits > 0)

@@ -10,7 +10,9 @@ Enter applies, Esc closes without applying.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
@@ -31,6 +33,8 @@ from app.review.reviewdesk import ClusterMember
 from db.blobs import BlobStore
 from widgets.media.qimage import qimage_from_rgb
 from widgets.shell.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 THUMB = 180
 MemberRole = Qt.ItemDataRole.UserRole + 1
@@ -62,9 +66,9 @@ class ContactSheet(QDialog):
             self.grid.addItem(self._item(member))
             if member.item:
                 runner.submit(
-                    lambda m=member: prepare_media(blobs, m.item, pipeline_for(m), THUMB * 2),
-                    lambda prepared, m=member: self._thumb(m, prepared),
-                    lambda _exc: None,
+                    partial(_thumbnail, blobs, member, pipeline_for),
+                    partial(self._thumb, member),
+                    partial(_thumb_failed, member),
                     owner=self,
                 )
         self.grid.setCurrentRow(0)
@@ -135,3 +139,17 @@ class ContactSheet(QDialog):
                 # Only the filtered frame is ever turned into pixels here.
                 pixmap = QPixmap.fromImage(qimage_from_rgb(prepared.filtered))
                 item.setIcon(QIcon(pixmap))
+
+
+def _thumbnail(
+    blobs: BlobStore,
+    member: ClusterMember,
+    pipeline_for: Callable[[ClusterMember], FilterPipeline],
+) -> PreparedMedia:
+    """A member's filtered thumbnail (worker thread)."""
+    return prepare_media(blobs, member.item, pipeline_for(member), THUMB * 2)
+
+
+def _thumb_failed(member: ClusterMember, exc: BaseException) -> None:
+    # The tile keeps its text-only look; the reason goes to the log for support.
+    log.warning("no thumbnail for case %s: %s", member.case_id, exc)

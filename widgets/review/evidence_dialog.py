@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -197,9 +198,9 @@ class EvidenceDialog(QDialog):
         self.editable = editable
         for n, ref in enumerate(media):
             runner.submit(
-                lambda ref=ref: load_filtered(blobs, ref, pipeline),
-                lambda item, n=n: self._loaded(n, item),
-                lambda exc, n=n: self._loaded(n, FilteredItem(media[n], error=str(exc))),
+                partial(load_filtered, blobs, ref, pipeline),
+                partial(self._loaded, n),
+                partial(self._failed, n, ref),
                 owner=self,
             )
         self._render()
@@ -230,7 +231,7 @@ class EvidenceDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """The keyboard map in the module docstring."""
         key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        moves = {
+        moves: dict[int, tuple[float, float]] = {
             Qt.Key.Key_Left: (-STEP, 0.0),
             Qt.Key.Key_Right: (STEP, 0.0),
             Qt.Key.Key_Up: (0.0, -STEP),
@@ -277,6 +278,9 @@ class EvidenceDialog(QDialog):
     def _loaded(self, n: int, item: FilteredItem) -> None:
         self.items[n] = item
         self._render()
+
+    def _failed(self, n: int, ref: MediaRef, exc: BaseException) -> None:
+        self._loaded(n, FilteredItem(ref, error=str(exc)))
 
     def _render(self) -> None:
         if not self.items:

@@ -10,10 +10,12 @@ is coloured as the deadline nears and passes; a timer repaints it.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -47,6 +49,8 @@ _SLA_BRUSH = {
     state: (QBrush(QColor(fg)), None if bg is None else QBrush(QColor(bg)))
     for state, (fg, bg) in SLA_COLORS.items()
 }
+log = logging.getLogger(__name__)
+
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 CaseNoRole = Qt.ItemDataRole.UserRole + 1
@@ -68,11 +72,16 @@ SERVED_ROLES = frozenset(
     )
 )
 _PAINT_ROLES = SERVED_ROLES - {int(CaseNoRole), int(CaseRowRole), int(SlaStateRole)}
-_NOT_READ = object()
 ROW_HEIGHT = 24
 COLUMN_WIDTHS = (76, 34, 220, 120, 110, 80, 112, 56, 44)
 # The queue panel's size in a new main window (its splitter's first share).
 DEFAULT_SIZE = (640, 780)
+
+
+class _Pending(Enum):
+    """A row whose page has not been read yet (distinct from None, an error row)."""
+
+    NOT_READ = "not read"
 
 
 @dataclass(frozen=True)
@@ -190,12 +199,12 @@ class QueueModel(QAbstractTableModel):
             return None
         if role in _PAINT_ROLES:
             shown = self._cached(index.row())
-            if shown is _NOT_READ:
+            if shown is _Pending.NOT_READ:
                 self._request(index.row() // PAGE)
                 return None
         else:
             shown = self._shown(index.row())
-        if shown is None or shown is _NOT_READ:
+        if shown is None or shown is _Pending.NOT_READ:
             if role == Qt.ItemDataRole.DisplayRole:
                 return "(could not load)" if index.column() == 2 else ""
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -225,6 +234,7 @@ class QueueModel(QAbstractTableModel):
             self._source = self._make_source()
             self._count = self._source.count()
         except Exception:  # a store failure shows an empty queue, never an exception
+            log.exception("the queue could not be counted")
             self._source, self._count = None, 0
         self.endResetModel()
 
@@ -251,17 +261,17 @@ class QueueModel(QAbstractTableModel):
         shown = self._shown(row)
         return None if shown is None else shown.row
 
-    def _cached(self, row: int) -> _Shown | None | object:
-        """The row if its page was read, else _NOT_READ (nothing is fetched here)."""
+    def _cached(self, row: int) -> _Shown | _Pending | None:
+        """The row if its page was read, else _Pending.NOT_READ (nothing is fetched here)."""
         page = self._pages.get(row // PAGE)
         if page is None or not 0 <= row < self._count:
-            return _NOT_READ if 0 <= row < self._count else None
+            return _Pending.NOT_READ if 0 <= row < self._count else None
         offset = row % PAGE
         return page[offset] if offset < len(page) else None
 
     def is_pending(self, row: int) -> bool:
         """Whether the row's page has not been read yet."""
-        return self._cached(row) is _NOT_READ
+        return self._cached(row) is _Pending.NOT_READ
 
     def request_row(self, row: int) -> None:
         """Read the row's page right after this paint."""
@@ -305,6 +315,7 @@ class QueueModel(QAbstractTableModel):
         try:
             position = self._source.position(case)
         except Exception:
+            log.exception("the position of case %s in the queue could not be read", case_no)
             return -1
         found = self.row_at(position) if position < self._count else None
         return position if found is not None and found.case_no == case_no else -1
@@ -319,6 +330,7 @@ class QueueModel(QAbstractTableModel):
         try:
             rows: list[_Shown | None] = [self._prepare(r) for r in self._fetch(number, expected)]
         except Exception:  # a store failure shows error rows, never an exception in paint
+            log.exception("queue page %d could not be read", number)
             rows = []
         rows += [None] * (expected - len(rows))
         self._pages[number] = rows

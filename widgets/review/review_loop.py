@@ -422,9 +422,9 @@ class ReviewLoop(QObject):
     def _warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
 
-    def _timer(self, interval: int, slot: object) -> QTimer:
+    def _timer(self, interval: int, slot: Callable[[], object]) -> QTimer:
         timer = QTimer(self)
         timer.setInterval(interval)
-        timer.timeout.connect(slot)  # type: ignore[arg-type]
+        timer.timeout.connect(slot)
         timer.start()
         return timer

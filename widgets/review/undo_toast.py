@@ -16,6 +16,7 @@ class UndoToast(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self._host = parent
         self.setObjectName("undoToast")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.label = QLabel("")
@@ -67,7 +68,7 @@ class UndoToast(QWidget):
         self.label.setText(f"{self._text}  ·  undo possible for {self._left} s")
 
     def _place(self) -> None:
-        parent = self.parentWidget()
+        parent = self._host
         width = min(640, parent.width() - 40)
         self.setFixedWidth(width)
         self.adjustSize()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import tempfile
@@ -10,24 +11,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.cli.main import format_logins, policies
 from app.demo.cases import seed_demo
 from app.demo.lead import seed_lead_demo
 from app.domain.people import Accounts, Reviewer
 from app.domain.policies import PolicySet
+from app.log.logs import setup_logging
 from app.log.paths import data_dir, resources_dir
 from app.log.store import LocalStore
 from app.review.reviewdesk import ReviewDesk
+from db.engine import StoreError
 from widgets.media.media_view import CanvasState
 from widgets.qa import feature as lead_tools
 from widgets.shell.dialogs import LoginDialog
+from widgets.shell.errors import excepthook
 from widgets.shell.main_window import MainWindow
 from widgets.shell.settings import Settings
 from widgets.shell.tasks import TaskRunner
 from widgets.sync import feature as sync_feature
 from widgets.wellbeing import feature as wellbeing
+
+log = logging.getLogger(__name__)
 
 # Each feature adds its menus, panels and keys to the window from its own module.
 FEATURES: list[Callable[[MainWindow], None]] = [
@@ -82,12 +88,31 @@ def build_window(
     return window
 
 
-def run_workstation(data_dir_override: str | None) -> int:
+def run_workstation(data_dir_override: str | None, debug: bool = False) -> int:
     """Interactive start: log in, then the main window until it is closed."""
     app = make_app()
     folder = data_dir(data_dir_override)
+    log_file = setup_logging(folder, debug)
+    previous_hook, sys.excepthook = sys.excepthook, excepthook
+    try:
+        return _sign_in_and_run(app, folder, log_file)
+    finally:
+        sys.excepthook = previous_hook
+
+
+def _sign_in_and_run(app: QApplication, folder: Path, log_file: Path) -> int:
+    """Open the store, log in, run the main window; a store that will not open is told."""
     policy_set = policies()
-    store = open_workstation_store(folder, policy_set)
+    try:
+        store = open_workstation_store(folder, policy_set)
+    except StoreError as exc:
+        log.critical("the local store in %s could not be opened", folder, exc_info=exc)
+        QMessageBox.critical(
+            None,
+            "Veil cannot start",
+            f"The local store in {folder} could not be opened: {exc}\n\nThe log is {log_file}",
+        )
+        return 1
     settings = Settings(folder)
     login = LoginDialog(sync_feature.accounts_for(store), settings.last_user)
     if login.exec() != QDialog.DialogCode.Accepted or login.reviewer is None:

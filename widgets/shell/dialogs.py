@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -10,18 +12,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.people import Accounts, AuthError, Reviewer
+from app.domain.people import AuthError, Reviewer
+
+
+class Authenticator(Protocol):
+    """Checks a login: the local accounts, or a hub's (app.sync.login.HubAccounts)."""
+
+    def authenticate(self, username: str, password: str) -> Reviewer:
+        """The Reviewer for a correct login; AuthError otherwise."""
+        ...
 
 
 class LoginDialog(QDialog):
     """User name and password; `reviewer` is set when accepted."""
 
     def __init__(
-        self, accounts: Accounts, last_user: str = "", parent: QWidget | None = None
+        self, accounts: Authenticator, last_user: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
@@ -46,7 +57,8 @@ class LoginDialog(QDialog):
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         for button in buttons.buttons():
-            button.setAutoDefault(False)  # Return in a field is handled explicitly above
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)  # Return in a field is handled explicitly above
         form = QFormLayout()
         form.addRow("User", self.username)
         form.addRow("Password", self.password)

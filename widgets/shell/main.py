@@ -14,10 +14,13 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the CLI or the workstation."""
     from app.cli.main import build_parser, run
+    from app.log.logs import setup_logging
+    from app.log.paths import data_dir
 
     args = build_parser().parse_args(argv)
     qt_command = getattr(args, "qt_command", None)
     if qt_command:
+        setup_logging(data_dir(args.data_dir), debug=args.debug)
         # A subcommand that draws with Qt (`veil export report`) names its widgets-side
         # handler as "module:function"; every other subcommand stays Qt-free.
         module_name, _, function = qt_command.partition(":")
@@ -26,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     from widgets.shell.application import run_smoke, run_workstation
 
-    return run_smoke() if args.smoke else run_workstation(args.data_dir)
+    return run_smoke() if args.smoke else run_workstation(args.data_dir, debug=args.debug)
 
 
 if __name__ == "__main__":

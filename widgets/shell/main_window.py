@@ -7,7 +7,9 @@ the loop says.
 
 from __future__ import annotations
 
-import contextlib
+import logging
+from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -27,17 +29,22 @@ from PySide6.QtWidgets import (
 from app.domain.people import Role
 from app.review.queue_view import QueueSource
 from app.review.reviewdesk import CaseDetail, FormError, ReviewDesk
+from db.engine import StoreError
 from widgets.review.analyst_panel import CaseHistoryPanel
 from widgets.review.case_view import CaseView
 from widgets.review.decision_panel import DecisionPanel
 from widgets.review.escalations_panel import EscalationsPanel
-from widgets.review.queue_model import CaseRowRole, QueueModel, configure_queue_view
+from widgets.review.queue_model import QueueModel, configure_queue_view
 from widgets.review.review_dialogs import AssignDialog, LinkDialog, RulesDialog
-from widgets.review.review_loop import ReviewLoop
+from widgets.review.review_loop import CommandErrors, ReviewLoop
+from widgets.shell.about import AboutDialog
 from widgets.shell.dialogs import EscalateDialog
+from widgets.shell.errors import guarded
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
 from widgets.shell.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 HUB_STATUS = "offline: no hub configured"
 ESCALATIONS_REFRESH_MS = 30_000
@@ -82,7 +89,7 @@ class MainWindow(QMainWindow):
         self.refresh_queue()
         self.loop.claim_next()
         if self.loop.shown is None:
-            self.move(0)
+            self.browse_step(0)
 
     @property
     def current(self) -> CaseDetail | None:
@@ -106,7 +113,7 @@ class MainWindow(QMainWindow):
             row = min(max(select_row, 0), self.model.rowCount() - 1)
         self._select(row)
 
-    def move(self, step: int) -> None:
+    def browse_step(self, step: int) -> None:
         """Browse the next (1) or previous (-1) case, read-only (J/K)."""
         current = self.queue.currentIndex().row()
         row = 0 if current < 0 else current + step
@@ -136,7 +143,7 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing:
             return
-        row = self.model.data(current, CaseRowRole)
+        row = self.model.row_at(current.row())
         if row is not None:
             self.loop.browse(row.case_id)
 
@@ -144,7 +151,7 @@ class MainWindow(QMainWindow):
         choices = self.desk.queue_choices()
         total = sum(c.depth for c in choices)
         overdue = sum(c.overdue for c in choices)
-        self.depth.setText(f"Queue: {total} open · {overdue} overdue")
+        self.queue_depth.setText(f"Queue: {total} open · {overdue} overdue")
         combo = self.queue_filter
         combo.blockSignals(True)
         chosen = combo.currentData()
@@ -242,11 +249,14 @@ class MainWindow(QMainWindow):
         dialog = AssignDialog(people, self)
         if dialog.exec() != AssignDialog.DialogCode.Accepted:
             return
-        with contextlib.suppress(Exception):
-            self.desk.reassign(shown.row.case_id, dialog.username(), dialog.reason.text())
-            self.statusBar().showMessage(
-                f"Assigned #{shown.row.case_no} to {dialog.username()}", 5000
-            )
+        username = dialog.username()
+        try:
+            self.desk.reassign(shown.row.case_id, username, dialog.reason.text())
+        except CommandErrors as exc:
+            log.warning("assigning case %s to %s refused: %s", shown.row.case_id, username, exc)
+            self.statusBar().showMessage(f"Not assigned: {exc}", 6000)
+        else:
+            self.statusBar().showMessage(f"Assigned #{shown.row.case_no} to {username}", 5000)
         self.refresh_queue()
 
     def link_case(self) -> None:
@@ -279,13 +289,17 @@ class MainWindow(QMainWindow):
 
     # --- building -----------------------------------------------------------------
 
+    def guard(self, action: Callable[..., object]) -> Callable[..., None]:
+        """A user's action with store failures shown and logged (see widgets/shell/errors)."""
+        return guarded(self, "The action could not be completed", action)
+
     def _connect(self) -> None:
-        self.panel.submitted.connect(self._on_submitted)
-        self.panel.escalate_requested.connect(self.escalate)
-        self.panel.skip_requested.connect(self.loop.skip)
-        self.panel.mark_requested.connect(self.mark_evidence)
-        self.history.evidence_requested.connect(self.loop.show_evidence)
-        self.history.link_requested.connect(self.link_case)
+        self.panel.submitted.connect(self.guard(self._on_submitted))
+        self.panel.escalate_requested.connect(self.guard(self.escalate))
+        self.panel.skip_requested.connect(self.guard(self.loop.skip))
+        self.panel.mark_requested.connect(self.guard(self.mark_evidence))
+        self.history.evidence_requested.connect(self.guard(self.loop.show_evidence))
+        self.history.link_requested.connect(self.guard(self.link_case))
         self.loop.shown_changed.connect(self._show)
         self.loop.queue_changed.connect(self.refresh_queue)
         self.loop.decided.connect(self._on_decided)
@@ -352,25 +366,39 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.menus = {name: bar.addMenu(f"&{name}") for name in ("Case", "View", "Tools", "Team")}
+        names = ("Case", "View", "Tools", "Team", "Help")
+        self.menus = {name: bar.addMenu(f"&{name}") for name in names}
         case = self.menus["Case"]
-        case.addAction("Claim next  (N)", self.claim_next)
-        case.addAction("Take the shown case  (Enter)", self.loop.take)
-        case.addAction("Browse next  (J)", lambda: self.move(1))
-        case.addAction("Browse previous  (K)", lambda: self.move(-1))
-        case.addAction("Mark evidence…  (M)", self.mark_evidence)
-        case.addAction("Undo the last decision  (Ctrl+Z)", self.loop.undo)
-        case.addAction("Decide near-duplicates…  (D)", self.loop.decide_cluster)
-        case.addAction("Escalate…  (E)", self.escalate)
-        case.addAction("Skip…  (S)", self.loop.skip)
-        case.addAction("Release  (R)", self.release)
-        case.addAction("Take a break  (B)", self.loop.take_break_now)
+        commands: list[tuple[str, Callable[[], object]]] = [
+            ("Claim next  (N)", self.claim_next),
+            ("Take the shown case  (Enter)", self.loop.take),
+            ("Browse next  (J)", lambda: self.browse_step(1)),
+            ("Browse previous  (K)", lambda: self.browse_step(-1)),
+            ("Mark evidence…  (M)", self.mark_evidence),
+            ("Undo the last decision  (Ctrl+Z)", self.loop.undo),
+            ("Decide near-duplicates…  (D)", self.loop.decide_cluster),
+            ("Escalate…  (E)", self.escalate),
+            ("Skip…  (S)", self.loop.skip),
+            ("Release  (R)", self.release),
+            ("Take a break  (B)", self.loop.take_break_now),
+        ]
         if self.desk.reviewer.at_least(Role.ANALYST):
-            case.addAction("Link a related case…  (L)", self.link_case)
+            commands.append(("Link a related case…  (L)", self.link_case))
         if self.desk.reviewer.at_least(Role.LEAD):
-            case.addAction("Assign to a person…  (A)", self.assign)
-            self.menus["Team"].addAction("Breaks and rotation…", self.edit_rules)
+            commands.append(("Assign to a person…  (A)", self.assign))
+            self.menus["Team"].addAction("Breaks and rotation…", self.guard(self.edit_rules))
+        for text, command in commands:
+            case.addAction(text, self.guard(command))
         self.menus["View"].addAction("Keyboard shortcuts  (?)", self.overlay_toggle)
+        self.menus["Help"].addAction("Keyboard shortcuts  (?)", self.overlay_toggle)
+        self.menus["Help"].addAction("About Veil", self.show_about)
+
+    def show_about(self) -> AboutDialog:
+        """Help > About Veil: the version, and where the data and the log file are."""
+        dialog = AboutDialog(self.desk.store.data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def on_escape(self) -> None:
         """Esc closes the shortcut list if it is open, else toggles the safe screen."""
@@ -402,21 +430,21 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         reviewer = self.desk.reviewer
         self.who = QLabel(f"{reviewer.display_name} · {reviewer.role.value}")
-        self.depth = QLabel("")
+        self.queue_depth = QLabel("")
         self.hub = QLabel(HUB_STATUS)
         self.hub.setObjectName("hubStatus")
-        for label in (self.who, self.depth, self.hub):
+        for label in (self.who, self.queue_depth, self.hub):
             self.statusBar().addPermanentWidget(label)
 
     def _bind_keys(self) -> None:
         loop = self.loop
-        bindings: list[tuple[str, object]] = [
+        bindings: list[tuple[str, Callable[[], object]]] = [
             ("N", self.claim_next),
             ("Space", self.claim_next),
             ("Return", loop.take),
             ("Enter", loop.take),
-            ("J", lambda: self.move(1)),
-            ("K", lambda: self.move(-1)),
+            ("J", lambda: self.browse_step(1)),
+            ("K", lambda: self.browse_step(-1)),
             ("Ctrl+Return", self.panel.submit),
             ("Ctrl+Enter", self.panel.submit),
             ("Ctrl+Z", loop.undo),
@@ -435,11 +463,11 @@ class MainWindow(QMainWindow):
             ("Shift+?", self.overlay.toggle),
             ("Escape", self.on_escape),
         ]
-        bindings += [(str(n), lambda n=n: self.panel.choose_action(str(n))) for n in range(1, 10)]
+        bindings += [(str(n), partial(self.panel.choose_action, str(n))) for n in range(1, 10)]
         self._shortcuts = []
         for key, slot in bindings:
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(self.guard(slot))
             self._shortcuts.append(shortcut)
 
     def _restore(self) -> None:
@@ -457,8 +485,12 @@ class MainWindow(QMainWindow):
         self.settings.splitter_state = self.splitter.saveState()
         self.settings.sync()
         if self.loop.working is not None:
-            with contextlib.suppress(Exception):
-                self.desk.release(self.loop.working.row.case_id, "signed out")
+            case_id = self.loop.working.row.case_id
+            try:
+                self.desk.release(case_id, "signed out")
+            except (*CommandErrors, StoreError):
+                # The lease runs out by itself; closing the window must not stop on it.
+                log.warning("could not release case %s on sign-out", case_id, exc_info=True)
             self.loop.working = None
         self.desk.close()
         super().closeEvent(event)

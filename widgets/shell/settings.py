@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -48,17 +48,7 @@ class Settings:
 
     def read(self, key: str, default: T) -> T:
         """The stored value converted to the default's type, or the default."""
-        value = self._q.value(key, default)
-        if value is None:
-            return default
-        if isinstance(default, bool):
-            return (str(value).lower() in ("true", "1")) if not isinstance(value, bool) else value  # type: ignore[return-value]
-        if isinstance(default, (int, float, str)) and not isinstance(value, type(default)):
-            try:
-                return type(default)(value)  # type: ignore[return-value]
-            except (TypeError, ValueError):
-                return default
-        return value  # type: ignore[no-any-return]
+        return _typed(self._q.value(key, default), default)
 
     def write(self, key: str, value: object) -> None:
         """Store a value."""
@@ -69,7 +59,25 @@ class Settings:
         self._q.sync()
 
     def _migrate(self) -> None:
-        version = int(self._q.value("meta/version", 0) or 0)
+        version = self.read("meta/version", 0)
         if version < SCHEMA_VERSION:
             # Version 1 is the first; later versions rename or convert keys here.
             self._q.setValue("meta/version", SCHEMA_VERSION)
+
+
+def _typed(value: object, default: T) -> T:
+    """A stored value (an INI file holds text) as the default's type; else the default."""
+    converted: object = value
+    if value is None:
+        return default
+    if isinstance(default, bool):
+        converted = value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+    elif isinstance(default, (int, float)) and not isinstance(value, type(default)):
+        try:
+            converted = type(default)(str(value))
+        except ValueError:
+            return default
+    elif isinstance(default, str):
+        converted = str(value)
+    # The check makes the cast true: whatever is returned has the default's own type.
+    return cast(T, converted) if isinstance(converted, type(default)) else default

@@ -40,6 +40,7 @@ class ShortcutOverlay(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self._host = parent
         self.setObjectName("shortcutOverlay")
         self.setAccessibleName("Keyboard shortcuts")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -57,7 +58,7 @@ class ShortcutOverlay(QWidget):
         if self.isVisible():
             self.hide()
             return
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self.raise_()
         self.show()
 

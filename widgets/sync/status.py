@@ -58,8 +58,18 @@ class _JobRelay(QObject):
 
     def __init__(self, done: Any, failed: Any, parent: QObject) -> None:
         super().__init__(parent)
-        self.result.connect(lambda value: (done(value), self.deleteLater()))
-        self.error.connect(lambda exc: (failed(exc), self.deleteLater()))
+        self._done = done
+        self._failed = failed
+        self.result.connect(self._deliver_result)
+        self.error.connect(self._deliver_error)
+
+    def _deliver_result(self, value: object) -> None:
+        self._done(value)
+        self.deleteLater()
+
+    def _deliver_error(self, exc: object) -> None:
+        self._failed(exc)
+        self.deleteLater()
 
 
 def describe(status: SyncStatus) -> str:

@@ -6,6 +6,7 @@ ended once its minutes have passed. While it shows, nothing of the case is visib
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -21,12 +22,13 @@ class BreakScreen(QWidget):
     snoozed = Signal()
     finished = Signal(object)  # the break's start (datetime)
 
-    def __init__(self, parent: QWidget, now: object) -> None:
+    def __init__(self, parent: QWidget, now: Callable[[], datetime]) -> None:
         super().__init__(parent)
         self.setObjectName("breakScreen")
         self.setAccessibleName("Break")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._now = now
+        self._host = parent
         self.title = QLabel("")
         self.title.setObjectName("breakTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -74,7 +76,7 @@ class BreakScreen(QWidget):
 
     def start(self) -> None:
         """The break begins: a countdown, and (if mandatory) no way back until it ends."""
-        self.started = self._now()  # type: ignore[operator]
+        self.started = self._now()
         self.title.setText("On a break")
         self._cover()
         self._buttons(start=False, snooze=False, back=not self.mandatory)
@@ -121,7 +123,7 @@ class BreakScreen(QWidget):
     def _left(self) -> timedelta:
         if self.started is None:
             return timedelta(0)
-        return self.started + timedelta(minutes=self.minutes) - self._now()  # type: ignore[operator,no-any-return]
+        return self.started + timedelta(minutes=self.minutes) - self._now()
 
     def _tick(self) -> None:
         left = self._left()
@@ -141,7 +143,7 @@ class BreakScreen(QWidget):
         self.back_button.setEnabled(back)
 
     def _cover(self) -> None:
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self.raise_()
         self.show()
         self.setFocus()

@@ -10,6 +10,7 @@ held = lens; T = show masked text for a moment; Esc = safe screen on/off; P = pl
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
@@ -87,14 +88,16 @@ def install(window: MainWindow) -> None:
     terms = load_terms(
         resources_dir() / "wordlists" / "masked_terms.txt", desk.store.data_dir / "masked_terms.txt"
     )
-    case.mask = TermMask(terms)
+    case.term_mask = TermMask(terms)
     case.media.reveal_seconds = window.settings.reveal_seconds
     case.media.reveal_keeps_grayscale = window.settings.reveal_keeps_grayscale
     panel = ExposurePanel(ledger, desk.store.clock)
     window.add_side_panel("Your exposure today", panel, Qt.DockWidgetArea.RightDockWidgetArea)
     _record_exposure(window, ledger, panel)
     keys = ViewerKeys(window)
-    QApplication.instance().installEventFilter(keys)  # removed when the window (its parent) goes
+    app = QApplication.instance()
+    if app is not None:  # removed when the window (its parent) goes
+        app.installEventFilter(keys)
     window.safe_screen_toggled.connect(case.set_safe_screen)
     _add_view_actions(window)
     _add_filter_choice(window)
@@ -134,23 +137,27 @@ def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: Exposure
 
 
 def _add_view_actions(window: MainWindow) -> None:
-    view, case, settings = window.menus["View"], window.case_view, window.settings
+    view, case = window.menus["View"], window.case_view
     safe = QAction("Safe screen: hide all media  (Esc)", window)
     safe.triggered.connect(window.toggle_safe_screen)
     view.addAction(safe)
     gray = QAction("Keep grayscale while revealing", window, checkable=True)
     gray.setChecked(case.media.reveal_keeps_grayscale)
-    gray.toggled.connect(
-        lambda on: (
-            setattr(case.media, "reveal_keeps_grayscale", on),
-            setattr(settings, "reveal_keeps_grayscale", on),
-        )
-    )
+    gray.toggled.connect(partial(_keep_grayscale, window))
     view.addAction(gray)
     mask = QAction("Mask listed terms in text", window, checkable=True)
     mask.setChecked(case.mask_enabled)
-    mask.toggled.connect(lambda on: setattr(case, "mask_enabled", on))
+    mask.toggled.connect(partial(_mask_terms, window))
     view.addAction(mask)
+
+
+def _keep_grayscale(window: MainWindow, on: bool) -> None:
+    window.case_view.media.reveal_keeps_grayscale = on
+    window.settings.reveal_keeps_grayscale = on
+
+
+def _mask_terms(window: MainWindow, on: bool) -> None:
+    window.case_view.mask_enabled = on
 
 
 def _add_filter_choice(window: MainWindow) -> None:
