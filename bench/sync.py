@@ -20,9 +20,10 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import Engine, text
 
+from app.domain.kinds import EventKind
 from app.hub.accounts import create_user
 from app.hub.process import HubProcess
-from app.log.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
+from app.log.events import GENESIS_HASH, EventRecord, seal, uuid7
 from app.sync.client import HubClient
 from bench._util import median, print_table, verdict
 from db.hub.engine import make_engine, write_transaction

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.folding import record_of
 from app.log.store import LocalStore
 from app.review.reviewdesk import AccessDenied
@@ -69,7 +70,7 @@ class AuditTrail:
             .order_by(Event.id.desc())
             .limit(MAX_ROWS)
         )
-        with self._store.transaction() as session:
+        with self._store.read() as session:
             return array("q", session.scalars(query))
 
     def rows(self, local_ids: Sequence[int]) -> dict[int, TrailRow]:
@@ -79,13 +80,13 @@ class AuditTrail:
             .outerjoin(Case, Case.case_id == Event.case_id)
             .where(Event.id.in_(list(local_ids)), self._visible())
         )
-        with self._store.transaction() as session:
+        with self._store.read() as session:
             return {ev.id: _row(ev, title) for ev, title in session.execute(query)}
 
     def record(self, local_id: int) -> EventRecord:
         """The whole event, chain fields included; KeyError when absent or hidden."""
         query = select(Event).where(Event.id == local_id, self._visible())
-        with self._store.transaction() as session:
+        with self._store.read() as session:
             row = session.scalars(query).first()
             if row is None:
                 raise KeyError(f"no event {local_id}")
@@ -94,7 +95,7 @@ class AuditTrail:
     def actors(self) -> list[str]:
         """People who appear in the visible log (for the person filter)."""
         query = select(Event.actor).where(self._visible()).distinct().order_by(Event.actor)
-        with self._store.transaction() as session:
+        with self._store.read() as session:
             return list(session.scalars(query))
 
     def kinds(self) -> list[str]:

@@ -15,10 +15,11 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.domain.policies import SUBCATEGORY, PolicySet
 from app.log.clock import iso
-from app.log.events import EventKind, uuid7
+from app.log.events import uuid7
 from app.log.store import LocalStore
 from app.review.reviewdesk import ESCALATION_QUEUE, LEASE_SECONDS
 from db.models import Case, GoldCopy, MediaItem

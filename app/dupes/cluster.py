@@ -17,10 +17,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.dupes.index import NearDuplicateIndex
 from app.log.clock import iso
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.review.deciding import DecisionForm
 from app.review.desk import LEASE_SECONDS, DeskCore
 from app.review.types import AccessDenied, FormError

@@ -33,31 +33,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.log.events import EventKind
+from app.log.registry import Audience, registry
 
 ROLES = ("moderator", "analyst", "lead")
-_QA_KINDS = frozenset(
-    {
-        EventKind.QA_RULE_SET,
-        EventKind.QA_ASSIGNED,
-        EventKind.QA_REVIEW,
-        EventKind.QA_VERDICT,
-        EventKind.GOLD_MARKED,
-        EventKind.GOLD_UNMARKED,
-        EventKind.GOLD_INSERTED,
-    }
-)
-_LEAD_KINDS = _QA_KINDS | {
-    EventKind.CASE_ADJUDICATED,
-    EventKind.CASE_REASSIGNED,
-    EventKind.TEAM_FILTERS_SET,
-    EventKind.TEAM_SETTING,
-    EventKind.CALIBRATION_OPENED,
-    EventKind.CALIBRATION_CLOSED,
-}
-_ANALYST_KINDS = frozenset({EventKind.INCIDENT_OPENED, EventKind.CASE_INGESTED})
-_PERSONAL_KINDS = frozenset({EventKind.MEDIA_VIEWED, EventKind.MEDIA_REVEALED})
-KNOWN_KINDS = frozenset(kind.value for kind in EventKind)
+
+
+def known_kinds() -> frozenset[str]:
+    """Every kind an installed feature declares (app/log/registry.py)."""
+    return frozenset(registry().kinds)
 
 
 @dataclass(frozen=True)
@@ -80,12 +63,9 @@ class Principal:
         return self.role in ("analyst", "lead")
 
     def may_push_kind(self, kind: str) -> bool:
-        """Whether this caller's role may author events of kind."""
-        if kind in _LEAD_KINDS:
-            return self.is_lead
-        if kind in _ANALYST_KINDS:
-            return self.may_intake
-        return True
+        """Whether this caller's role may author events of kind (its feature's rule)."""
+        spec = registry().kinds.get(kind)
+        return spec is not None and spec.may_author(self.role)
 
     def may_see_case(self, team: str, clearance: str | None) -> bool:
         """Whether a case of team with clearance is visible to this caller."""
@@ -95,16 +75,20 @@ class Principal:
         """Kinds this caller receives only when they authored the event themselves."""
         if self.is_lead:
             return frozenset()
-        hidden = set(_PERSONAL_KINDS | _QA_KINDS)
+        reg = registry()
+        hidden = reg.kinds_for(Audience.LEADS)
         if self.role == "moderator":
-            hidden.add(EventKind.INCIDENT_OPENED)
-        return frozenset(str(kind) for kind in hidden)
+            hidden |= reg.kinds_for(Audience.ANALYSTS)
+        return hidden
 
 
 def audience_of(kind: str, payload: dict[str, Any]) -> str | None:
     """Who besides leads and the actor receives an event of a hidden kind: the reviewer
     whose audited decision a verdict judges. None for every other event."""
-    if kind == EventKind.QA_VERDICT:
-        reviewer = payload.get("reviewer")
-        return reviewer if isinstance(reviewer, str) else None
-    return None
+    spec = registry().kinds.get(kind)
+    if spec is None or spec.addressee is None:
+        return None
+    try:
+        return spec.addressee(registry().decode(kind, payload))
+    except ValueError:
+        return None

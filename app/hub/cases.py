@@ -8,11 +8,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, tuple_, update
 
+from app.domain.kinds import EventKind
 from app.hub.access import Principal
 from app.hub.errors import HubError
 from app.hub.log import Scope
 from app.hub.schemas import CaseSpec
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from db.hub.models import Case, CaseMedia
 
 DEFAULT_TEAM = "default"

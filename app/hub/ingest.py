@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from app.hub.access import KNOWN_KINDS, Principal
+from app.hub.access import Principal
 from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
-from app.log.events import EventRecord, chain_hash
+from app.log.events import EventRecord, canonical_json, chain_hash
+from app.log.registry import PayloadError, UnknownKind, registry
 from db.hub.engine import write_transaction
 from db.hub.models import Event
 
@@ -100,8 +101,7 @@ def check_authorship(user: Principal, records: Sequence[EventRecord]) -> None:
     for record in records:
         if record.actor != user.username:
             raise HubError(403, f"event {record.event_id}: actor is not the caller")
-        if record.kind not in KNOWN_KINDS:
-            raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}")
+        check_payload(record)
         if not user.may_push_kind(record.kind):
             raise HubError(
                 403, f"event {record.event_id}: a {user.role} may not push {record.kind}"
@@ -151,3 +151,23 @@ def check_link(device: DeviceHead, first: EventRecord) -> None:
         )
     if first.prev_hash != device.last_hash:
         raise HubError(422, f"event {first.event_id}: prev_hash does not match the device chain")
+
+
+def check_payload(record: EventRecord) -> None:
+    """The event's kind is declared and its payload matches the kind's typed payload and
+    size limit: the same check a workstation makes before it writes an event."""
+    reg = registry()
+    try:
+        spec = reg.kind(record.kind)
+        reg.check(record.kind, record.case_id, record.payload)
+    except UnknownKind:
+        raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}") from None
+    except PayloadError as exc:
+        raise HubError(422, f"event {record.event_id}: {exc}") from None
+    size = len(canonical_json(record.payload).encode("utf-8"))
+    if size > spec.max_bytes:
+        raise HubError(
+            413,
+            f"event {record.event_id}: {record.kind} payload is {size} bytes;"
+            f" at most {spec.max_bytes}",
+        )

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, select
 
+from app.domain.kinds import EventKind
 from app.hub.access import Principal
 from app.hub.cases import known_external_ids, record_cases, spec_scope
 from app.hub.context import iso_ms
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import CaseSpec, IntakeCreated, IntakeResponse
-from app.log.events import EventKind, EventRecord, seal, uuid7
+from app.log.events import EventRecord, seal, uuid7
+from app.log.registry import PayloadError, registry
 from db.hub.engine import write_transaction
 from db.hub.models import Blob
 
@@ -26,6 +28,8 @@ def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) 
     if not user.may_intake:
         raise HubError(403, f"a {user.role} may not run an intake")
     specs = [_owned(user, spec) for spec in specs]
+    for n, spec in enumerate(specs):
+        _check_spec(n, spec)
     with write_transaction(engine) as conn:
         # Lock first: a concurrent intake of the same file must see these cases.
         head = lock_head(conn)
@@ -46,6 +50,15 @@ def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) 
         for s, r in zip(fresh, records, strict=True)
     ]
     return IntakeResponse(created=created, skipped=skipped)
+
+
+def _check_spec(n: int, spec: CaseSpec) -> None:
+    """The case.ingested payload a spec becomes must match the kind's typed payload, as
+    every workstation checks it before folding it."""
+    try:
+        registry().check(EventKind.CASE_INGESTED.value, "new", spec.model_dump(mode="json"))
+    except PayloadError as exc:
+        raise HubError(422, f"cases[{n}] ({spec.external_id}): {exc}") from None
 
 
 def _owned(user: Principal, spec: CaseSpec) -> CaseSpec:

@@ -13,9 +13,12 @@ events that is nearly all of the time. Inside `with fold_scope(session, case_ids
 - `new_row` creates a `PendingRow` too, written with one INSERT per table (in foreign-key
   order); the columns set on rows that are already in the database are written with one
   UPDATE per table and column set, and queue-depth changes are summed and written once;
-- before any ORM statement runs on the session (a fold that queries, say), everything
-  pending is written first, so queries see what the folds did, exactly as autoflush
-  would make them see it.
+- before a fold's statement runs (through its `FoldContext`, app/log/folding.py),
+  everything pending is written first, so queries see what the folds did, exactly as
+  autoflush would make them see it.
+
+Which case-keyed models are loaded comes from the installed features (their `scoped`
+models in app/log/registry.py); the kernel names none of them.
 
 The session's identity map never holds the scope's rows, so ORM objects the session had
 loaded before are expired when the scope ends (they read the folded state next time).
@@ -34,33 +37,15 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from db.models import (
-    Base,
-    Case,
-    Decision,
-    DecisionFact,
-    Event,
-    ExposureCaseDay,
-    GoldCaseRow,
-    GoldCopy,
-    QaAudit,
-)
+from app.log.registry import registry
+from db.models import Base, Case, Event
 
 _KEY = "veil.fold_scope"
 CHUNK = 500
 
-# Projection rows that hang off a case (a case_id column) and that folds look up by key.
-SCOPED_MODELS: tuple[type[Any], ...] = (
-    ExposureCaseDay,
-    DecisionFact,
-    QaAudit,
-    GoldCaseRow,
-    GoldCopy,
-    Decision,
-)
 _TABLE_ORDER = {table.name: n for n, table in enumerate(Base.metadata.sorted_tables)}
 Row = TypeVar("Row")
 DepthKey = tuple[str, str, int, str]
@@ -182,6 +167,8 @@ class FoldScope:
         self.changed: list[PendingRow] = []  # in the database, with columns set since
         self.depth: Counter[DepthKey] = Counter()
         self.writing = False
+        # Projection rows that hang off a case and that folds look up by key.
+        self.scoped = registry().scoped_models()
         session.flush()  # what the session holds is in the database before it is read
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
@@ -190,7 +177,7 @@ class FoldScope:
             known = [c for c in chunk if c in self.cases]  # new cases have no rows yet
             if not known:
                 continue
-            for model in SCOPED_MODELS:
+            for model in self.scoped:
                 for row in self._load(session, model, known):
                     self.rows[(model, _pk_of(model, row.__dict__))] = row
         found = select_in(session, Event.__tablename__, ["event_id", "id"], "event_id", ingest_ids)
@@ -212,6 +199,11 @@ class FoldScope:
     def unwritten(self) -> bool:
         """Whether anything waits to be written."""
         return bool(self.pending or self.changed or self.depth)
+
+    def write_pending(self, session: Session) -> None:
+        """Write what waits, before a statement that must see it (unless writing)."""
+        if not self.writing and self.unwritten:
+            self.write(session)
 
     def write(self, session: Session) -> None:
         """Write new rows (one INSERT per table and column set), then changed columns
@@ -308,17 +300,11 @@ def _by_order(item: tuple[tuple[int, type[Any], frozenset[str]], Any]) -> int:
     return item[0][0]
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _write_before_statements(state: ORMExecuteState) -> None:
-    """Any ORM statement inside a scope first sees what the folds did (like autoflush)."""
-    _write_pending(state.session)
-
-
 def _write_pending(session: Session) -> None:
     """Write what the session's scope holds unwritten (unless it is writing already)."""
     scope = current(session)
-    if scope is not None and not scope.writing and scope.unwritten:
-        scope.write(session)
+    if scope is not None:
+        scope.write_pending(session)
 
 
 def _pk_of(model: type[Any], values: dict[str, Any]) -> tuple[Any, ...]:
@@ -365,7 +351,7 @@ def new_row(session: Session, model: type[Row], **values: Any) -> Row:
     scope.pending.append(row)
     if model is Case:
         scope.cases[values["case_id"]] = row
-    elif model in SCOPED_MODELS:
+    elif model in scope.scoped:
         scope.rows[(model, _pk_of(model, row.__dict__))] = row
     return cast(Row, row)
 
@@ -411,3 +397,17 @@ def _write_depth(raw: Any, key: DepthKey, delta: int) -> None:
     raw.execute(_UPSERT_DEPTH, (*key, delta))
     if delta < 0:
         raw.execute(_DROP_EMPTY, key)
+
+
+def depth_key(case: Any) -> DepthKey:
+    """Which queue_depth bucket a case counts in."""
+    return (case.queue, case.status, case.severity, case.clearance or "")
+
+
+def depth_keys_of(session: Session, case_ids: Iterable[str]) -> list[DepthKey]:
+    """The queue_depth buckets these cases count in, one entry per case."""
+    columns = ["queue", "status", "severity", "coalesce(clearance, '')"]
+    return [
+        (str(q), str(s), int(v), str(c))
+        for q, s, v, c in select_in(session, Case.__tablename__, columns, "case_id", case_ids)
+    ]

@@ -1,219 +1,158 @@
-"""Fold events into the projection tables (cases, media items, decisions).
+"""Fold events into the projections through the registry's folds, by phase.
 
 Projections are derived state: `apply_event` folds one event on top of the current state
 and `refold_cases` / `rebuild_all` recompute them from the log in canonical order
-(acknowledged events by server_seq, then this device's pending ones). The fold never
-refuses an event: commands are validated before an event is written (app/review/reviewdesk.py), and
-events from other workstations must apply whatever they say.
+(acknowledged events by server_seq, then this device's pending ones). The kernel knows no
+feature: it finds an event's kind, typed payload and folds in the registry
+(app/log/registry.py) and hands each fold a `FoldContext`, the only way a fold reads or
+writes rows (the batch writer of app/log/fold_scope.py).
+
+The fold never refuses a valid event: commands are validated before an event is written,
+and events from other workstations must apply whatever they say. An event whose payload
+does not match its kind (an older or newer writer, a bug) is kept in the log and folds
+nothing, the same way in an incremental fold and a rebuild.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Executable, delete, select, text
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
-from app.log.events import EventKind, EventRecord, sorted_json
-from app.log.fold_scope import case_no_of, case_row, fold_scope, get_row, new_row
-from app.qa.projection import fold_quality, track_claims
-from app.review.decision_graph import CANONICAL_ORDER, after_decision, standing
-from app.review.folds import (
-    depth_key,
-    fold_review,
-    fold_team,
-    forget_cases,
-    on_ingest,
-    track_depth,
-)
-from db.models import PROJECTION_TABLES, Case, Decision, Event, MediaItem
+from app.log import fold_scope as scope_rows
+from app.log.events import EventRecord
+from app.log.fold_scope import DepthKey, FoldScope
+from app.log.registry import PayloadError, registry
+from db.models import Case, Event
 
-K = EventKind
-Fold = Callable[[Session, Case, EventRecord], None]
+log = logging.getLogger(__name__)
+
+Row = TypeVar("Row")
+T = TypeVar("T")
+
+# Canonical fold order: acknowledged events by server_seq, then local pending ones.
+CANONICAL_ORDER = (Event.server_seq.is_(None), Event.server_seq, Event.id)
 
 
-def apply_event(session: Session, rec: EventRecord) -> None:
-    """Fold one event into the projections (inside the caller's transaction)."""
-    if rec.case_id is None:
-        fold_team(session, rec)
-        return
-    if rec.kind == K.CASE_INGESTED:
-        _ingest(session, rec)
-        return
-    case = case_row(session, rec.case_id)
-    if case is None:
-        return  # an event for a case this store may not see (clearance, team)
-    depth_before = depth_key(case)
-    # Lead tools (issue 6): decision facts, QA audits, gold sets, exposure per day. First,
-    # so an escalation is counted against the queue and deadline it was handled under.
-    fold_quality(session, case, rec)
-    fold = _FOLDS.get(rec.kind)
-    if fold is not None:
-        fold(session, case, rec)
-    # Review workflow (issue 4): escalations, notes, links; queue depth follows the case.
-    fold_review(session, case, rec)
-    track_depth(session, depth_before, depth_key(case))
-    track_claims(case, rec)  # after fold_quality: a decision's claim started before it
-    case.head_event_id = rec.event_id
-    case.updated_at = rec.created_at
+class FoldContext:
+    """What a fold may do: read and write projection rows through the batch writer.
 
+    Every statement a fold runs goes through `execute` (or `scalars`/`scalar`), which
+    first writes what the folds have pending, so a query sees what earlier folds did.
+    """
 
-def _ingest(session: Session, rec: EventRecord) -> None:
-    if rec.case_id is None or case_row(session, rec.case_id) is not None:
-        return
-    p = rec.payload
-    media = p.get("media", [])
-    case = new_row(
-        session,
-        Case,
-        case_id=rec.case_id,
-        case_no=case_no_of(session, rec.event_id),
-        external_id=p.get("external_id"),
-        team=p.get("team", "default"),
-        category=p["category"],
-        subcategory=p.get("subcategory"),
-        severity=int(p["severity"]),
-        clearance=p.get("clearance"),
-        queue=p["queue"],
-        status="new",
-        open_status="new",
-        title=p.get("title", ""),
-        report_reason=p.get("report_reason", ""),
-        body_text=p.get("text", ""),
-        reported_at=p.get("reported_at", rec.created_at),
-        report_count=int(p.get("report_count", 1)),
-        media_count=len(media),
-        head_event_id=rec.event_id,
-        updated_at=rec.created_at,
-    )
-    on_ingest(session, case, rec)
-    for position, item in enumerate(media):
-        new_row(
-            session,
-            MediaItem,
-            case_id=rec.case_id,
-            position=position,
-            sha256=item["sha256"],
-            kind=item["kind"],
-            mime=item["mime"],
-            filename=item["filename"],
-            size=int(item["size"]),
+    def __init__(self, session: Session, scope: FoldScope) -> None:
+        self._session = session
+        self._scope = scope
+        self.payload: Any = None  # the typed payload of the event being folded
+        self.scratch: dict[str, Any] = {}  # what one fold leaves for a later phase
+
+    def typed(self, kind: type[T]) -> T:
+        """The event's typed payload as the kind's payload class."""
+        if not isinstance(self.payload, kind):
+            raise TypeError(f"payload is {type(self.payload).__name__}, not {kind.__name__}")
+        return self.payload
+
+    def case(self, case_id: str) -> Case | None:
+        """A case's projection row."""
+        return scope_rows.case_row(self._session, case_id)
+
+    def case_no(self, event_id: str) -> int | None:
+        """The local number of an ingest event (the case's stable number)."""
+        return scope_rows.case_no_of(self._session, event_id)
+
+    def new_row(self, model: type[Row], **values: Any) -> Row:
+        """A new projection row, written with its table's others at the batch's end."""
+        return scope_rows.new_row(self._session, model, **values)
+
+    def row(self, model: type[Row], pk: Any, case_id: str) -> Row | None:
+        """A case-keyed projection row by primary key."""
+        return scope_rows.get_row(self._session, model, pk, case_id)
+
+    def add_depth(self, key: DepthKey, delta: int) -> None:
+        """Move a queue-depth count."""
+        scope_rows.add_depth(self._session, key, delta)
+
+    def execute(self, statement: Executable) -> Result[Any]:
+        """Run a statement after writing what is pending."""
+        self._scope.write_pending(self._session)
+        return self._session.execute(statement)
+
+    def scalars(self, statement: Executable) -> list[Any]:
+        """The first column of a query's rows, after writing what is pending."""
+        return list(self.execute(statement).scalars())
+
+    def scalar(self, statement: Executable) -> Any:
+        """The first column of the first row, after writing what is pending."""
+        return self.execute(statement).scalar()
+
+    def upsert(self, model: type[Any], key: Sequence[str], values: dict[str, Any]) -> None:
+        """Insert a row, or set these values on the one with the same key."""
+        columns = list(values)
+        changed = [c for c in columns if c not in key] or columns[:1]
+        sets = ", ".join(f"{c} = excluded.{c}" for c in changed)
+        sql = (
+            f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
         )
+        self.execute(text(sql).bindparams(**values))
 
 
-def _lease(_s: Session, case: Case, rec: EventRecord) -> None:
-    if case.status in SETTLED:
-        return  # a lease taken offline on a case decided meanwhile: the decision stands
-    case.status = "leased"
-    case.leased_by = rec.payload.get("holder", rec.actor)
-    case.lease_expires_at = rec.payload.get("expires_at")
+@contextmanager
+def folding(
+    session: Session, case_ids: Iterable[str], ingest_ids: Iterable[str] = ()
+) -> Iterator[FoldContext]:
+    """A fold context over a batch writer holding these cases' rows."""
+    with scope_rows.fold_scope(session, case_ids, ingest_ids) as scope:
+        yield FoldContext(session, scope)
 
 
-def _release(_s: Session, case: Case, rec: EventRecord) -> None:
-    if case.status == "leased":
-        case.status = case.open_status
-    case.leased_by = None
-    case.lease_expires_at = None
+def fold_one(session: Session, rec: EventRecord) -> None:
+    """Fold one event just appended here (inside the caller's transaction)."""
+    cases = [rec.case_id] if rec.case_id is not None else []
+    ingests = [rec.event_id] if _creates_case(rec.kind) else []
+    with folding(session, cases, ingests) as ctx:
+        apply_event(ctx, rec)
 
 
-def _decide(session: Session, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
-    new_row(
-        session,
-        Decision,
-        event_id=rec.event_id,
-        case_id=case.case_id,
-        actor=rec.actor,
-        category=p.get("category", case.category),
-        subcategory=p.get("subcategory"),
-        action=p["action"],
-        rationale=p.get("rationale", ""),
-        fields=sorted_json(p.get("fields", {})),
-        decided_at=rec.created_at,
-        severity=p.get("severity"),
-        evidence=sorted_json(p.get("evidence_marks", [])),
-        applied_from=p.get("applied_from"),
-        final=bool(p.get("final", False)),
-    )
-    # A decision that did not see another standing one is a conflict: both are kept.
-    graph = after_decision(session, case, rec)
-    if graph.conflict:
-        case.status = "conflict"
-    elif p.get("final"):
-        case.status = "closed"  # an analyst's final decision closes the escalation
-    else:
-        case.status = "decided"
-    case.decision_event_id = graph.current
-    case.decision_action = graph.action
-    case.leased_by = None
-    case.lease_expires_at = None
-
-
-def _retract(session: Session, case: Case, rec: EventRecord) -> None:
-    target = get_row(session, Decision, rec.payload["decision"], case.case_id)
-    if target is None or target.retracted:
+def apply_event(ctx: FoldContext, rec: EventRecord) -> None:
+    """Fold one event through its kind's folds, phase by phase."""
+    reg = registry()
+    spec = reg.kinds.get(rec.kind)
+    if spec is None:
+        log.warning("event %s of unknown kind %r is kept and not folded", rec.event_id, rec.kind)
         return
-    target.retracted = True
-    if case.decision_event_id == target.event_id and case.status in ("decided", "closed"):
-        previous = _latest_decision(session, case.case_id)
-        case.decision_event_id = previous.event_id if previous else None
-        case.decision_action = previous.action if previous else None
-        case.status = "leased"
-        case.leased_by = rec.actor
-    if case.status == "conflict":  # retracted offline, before the conflict was known
-        graph = standing(session, case.case_id, rec)
-        case.decision_event_id, case.decision_action = graph.current, graph.action
-        case.status = "conflict" if graph.conflict else "decided"
+    try:
+        ctx.payload = reg.decode(rec.kind, rec.payload)
+    except PayloadError as exc:
+        log.warning("event %s is kept and not folded: %s", rec.event_id, exc)
+        return
+    case: Case | None = None
+    if rec.case_id is not None:
+        case = ctx.case(rec.case_id)
+        if spec.creates_case:
+            if case is not None:
+                return  # the same case brought in twice: the first stands
+        elif case is None:
+            return  # an event for a case this store may not see (clearance, team)
+    ctx.scratch.clear()
+    for fold in reg.folds_for(rec.kind):
+        fold.fn(ctx, case, rec)
+    if case is not None:
+        case.head_event_id = rec.event_id
+        case.updated_at = rec.created_at
 
 
-def _latest_decision(session: Session, case_id: str) -> Decision | None:
-    query = (
-        select(Decision)
-        .where(Decision.case_id == case_id, Decision.retracted.is_(False))
-        .order_by(Decision.decided_at.desc(), Decision.event_id.desc())
-    )
-    return session.scalars(query).first()
-
-
-def _escalate(_s: Session, case: Case, rec: EventRecord) -> None:
-    if case.status == "conflict":
-        return  # escalated offline before the conflict was known: a lead settles it first
-    case.status = "escalated"
-    case.open_status = "escalated"
-    case.queue = rec.payload.get("queue", case.queue)
-    if "severity" in rec.payload:
-        case.severity = int(rec.payload["severity"])
-    case.leased_by = None
-    case.lease_expires_at = None
-
-
-def _close(_s: Session, case: Case, _rec: EventRecord) -> None:
-    case.status = "closed"
-
-
-def _adjudicate(session: Session, case: Case, rec: EventRecord) -> None:
-    graph = standing(session, case.case_id, rec)
-    # Still a conflict when a decision made without seeing the adjudication stands too.
-    case.status = "conflict" if graph.conflict else "decided"
-    case.decision_event_id = graph.current
-    case.decision_action = graph.action
-
-
-# Statuses a late lease (taken offline, synced afterwards) does not reopen.
-SETTLED = ("decided", "closed", "conflict")
-
-_FOLDS: dict[str, Fold] = {
-    K.CASE_LEASED: _lease,
-    K.CASE_REASSIGNED: _lease,
-    K.CASE_RELEASED: _release,
-    K.CASE_SKIPPED: _release,
-    K.DECISION_RECORDED: _decide,
-    K.DECISION_RETRACTED: _retract,
-    K.CASE_ESCALATED: _escalate,
-    K.CASE_CLOSED: _close,
-    K.CASE_ADJUDICATED: _adjudicate,
-}
+def _creates_case(kind: str) -> bool:
+    spec = registry().kinds.get(kind)
+    return spec is not None and spec.creates_case
 
 
 def record_of(row: Event) -> EventRecord:
@@ -234,14 +173,20 @@ def record_of(row: Event) -> EventRecord:
     )
 
 
+# Called with the ids of cases about to be deleted for a refold, so that counts kept
+# beside the case rows (queue depth) let go of them first.
+ForgetHook = Any
+
+
 def refold_cases(session: Session, case_ids: Iterable[str]) -> None:
     """Recompute the projections of these cases from their events, in canonical order."""
     ids = sorted(set(case_ids))
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        forget_cases(session, chunk)
-        session.execute(delete(Decision).where(Decision.case_id.in_(chunk)))
-        session.execute(delete(MediaItem).where(MediaItem.case_id.in_(chunk)))
+        # Every case-keyed projection row hangs off its case (ON DELETE CASCADE); the
+        # queue-depth counts are let go of before the cases go.
+        for status_key in scope_rows.depth_keys_of(session, chunk):
+            scope_rows.add_depth(session, status_key, -1)
         session.execute(delete(Case).where(Case.case_id.in_(chunk)))
         rows = session.scalars(
             select(Event).where(Event.case_id.in_(chunk)).order_by(*CANONICAL_ORDER)
@@ -251,18 +196,25 @@ def refold_cases(session: Session, case_ids: Iterable[str]) -> None:
 
 def rebuild_all(session: Session) -> None:
     """Clear every projection table and fold the whole log again."""
-    for table in PROJECTION_TABLES:
-        session.execute(text(f"DELETE FROM {table}"))
+    for name in projection_tables():
+        session.execute(text(f"DELETE FROM {name}"))
     rows = session.scalars(select(Event).order_by(*CANONICAL_ORDER)).all()
     for start in range(0, len(rows), 5000):
         page = rows[start : start + 5000]
         _fold_rows(session, {r.case_id for r in page if r.case_id is not None}, page)
 
 
+def projection_tables() -> list[str]:
+    """Every projection table, children before the tables they reference."""
+    names = {model.__tablename__ for model in registry().tables()}
+    names |= {Case.__tablename__, "queue_depth"}
+    ordered = [t.name for t in reversed(Case.metadata.sorted_tables) if t.name in names]
+    return ordered + sorted(names - set(ordered))
+
+
 def _fold_rows(session: Session, case_ids: Iterable[str], rows: Sequence[Event]) -> None:
     """Fold event rows (canonical order) with their cases' rows loaded up front."""
-    ingests = [r.event_id for r in rows if r.kind == K.CASE_INGESTED]
-    with fold_scope(session, case_ids, ingests):
+    ingests = [r.event_id for r in rows if _creates_case(r.kind)]
+    with folding(session, case_ids, ingests) as ctx:
         for row in rows:
-            apply_event(session, record_of(row))
-        session.flush()
+            apply_event(ctx, record_of(row))

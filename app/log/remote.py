@@ -16,16 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from app.log.events import (
-    GENESIS_HASH,
-    ChainBreak,
-    EventKind,
-    EventRecord,
-    canonical_json,
-    chain_hash,
-)
-from app.log.fold_scope import fold_scope, insert_rows, select_in
-from app.log.folding import apply_event, refold_cases
+from app.log.events import GENESIS_HASH, ChainBreak, EventRecord, canonical_json, chain_hash
+from app.log.fold_scope import insert_rows, select_in
+from app.log.folding import apply_event, folding, refold_cases
+from app.log.registry import registry
 from db.models import Device, Event
 
 CHUNK = 500
@@ -60,12 +54,12 @@ class RemoteBatch:
         self._set_server_seqs(late)
         self._insert(fresh, payload_json or {})
         self._advance_own_devices(fresh)
-        ingests = [r.event_id for r in fresh if r.kind == EventKind.CASE_INGESTED]
-        with fold_scope(self.session, settled, ingests):
+        kinds = registry().kinds
+        ingests = [r.event_id for r in fresh if r.kind in kinds and kinds[r.kind].creates_case]
+        with folding(self.session, settled, ingests) as ctx:
             for rec in fresh:  # canonical order across cases too, as a rebuild folds
                 if rec.case_id is None or rec.case_id in settled_ids:
-                    apply_event(self.session, rec)
-            self.session.flush()
+                    apply_event(ctx, rec)
         refold_cases(self.session, (set(by_case) | late_cases) - settled_ids)
         return len(fresh)
 

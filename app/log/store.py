@@ -31,7 +31,8 @@ from app.log.events import (
     uuid7,
     verify_chain,
 )
-from app.log.folding import apply_event, rebuild_all, record_of
+from app.log.folding import fold_one, rebuild_all, record_of
+from app.log.registry import registry
 from app.log.remote import RemoteBatch, row_values, verify_partial_chain
 from db.blobs import BlobStore
 from db.checkpoint import WalCheckpointer
@@ -71,6 +72,14 @@ class LocalStore:
         with self.sessions.transaction() as session:
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only snapshot (BEGIN DEFERRED, query_only): never takes the write lock,
+        so it does not wait for a write (a pulled page being applied) and a write in it
+        raises StoreError."""
+        with self.sessions.read() as session:
+            yield session
+
     def append(
         self,
         session: Session,
@@ -81,7 +90,13 @@ class LocalStore:
         payload: Mapping[str, Any],
         seen_head: str | None = None,
     ) -> EventRecord:
-        """Append one event to the actor's chain and fold it, in the caller's transaction."""
+        """Append one event to the actor's chain and fold it, in the caller's transaction.
+
+        The kind must be declared by an installed feature and the payload must match its
+        typed payload (PayloadError names the field and the rule); nothing is written
+        otherwise."""
+        stored: dict[str, Any] = json.loads(canonical_json(dict(payload)))
+        registry().check(str(kind), case_id, stored)
         device = self._device_of(session, actor)
         record = seal(
             EventRecord(
@@ -91,7 +106,7 @@ class LocalStore:
                 actor=actor,
                 kind=str(kind),
                 case_id=case_id,
-                payload=json.loads(canonical_json(dict(payload))),
+                payload=stored,
                 seen_head=seen_head,
                 created_at=iso(self.clock.now()),
                 prev_hash=device.last_hash,
@@ -101,7 +116,7 @@ class LocalStore:
         device.last_seq = record.device_seq
         device.last_hash = record.hash
         session.flush()
-        apply_event(session, record)
+        fold_one(session, record)
         return record
 
     def events(self, case_id: str | None = None) -> list[EventRecord]:
@@ -109,12 +124,12 @@ class LocalStore:
         query = select(Event).order_by(Event.id)
         if case_id is not None:
             query = query.where(Event.case_id == case_id)
-        with self.transaction() as session:
+        with self.read() as session:
             return [record_of(row) for row in session.scalars(query)]
 
     def event_count(self) -> int:
         """How many events the local log holds."""
-        with self.transaction() as session:
+        with self.read() as session:
             return session.scalar(select(func.count(Event.id))) or 0
 
     # --- sync support (see app/log/remote.py and app/sync/engine.py) -------------------
@@ -132,7 +147,7 @@ class LocalStore:
             .where(Device.actor.is_not(None), Event.server_seq.is_(None))
             .group_by(Device.actor)
         )
-        with self.transaction() as session:
+        with self.read() as session:
             return {str(actor): int(n) for actor, n in session.execute(query)}
 
     def unsent(self, actor: str, limit: int = 1000) -> list[EventRecord]:
@@ -144,7 +159,7 @@ class LocalStore:
             .order_by(Event.device_seq)
             .limit(limit)
         )
-        with self.transaction() as session:
+        with self.read() as session:
             return [record_of(row) for row in session.scalars(query)]
 
     def mark_acked(self, acks: dict[str, int]) -> None:
@@ -186,9 +201,10 @@ class LocalStore:
         return new
 
     def sync_cursor(self, actor: str) -> int:
-        """The highest server_seq the actor has pulled and applied here."""
-        with self.transaction() as session:
-            return self._device_of(session, actor).sync_cursor
+        """The highest server_seq the actor has pulled and applied here (0 before any)."""
+        query = select(Device.sync_cursor).where(Device.actor == actor)
+        with self.read() as session:
+            return session.scalars(query).first() or 0
 
     def reset_cursor(self, actor: str) -> None:
         """Pull the actor's view from the start again (their team or clearances changed)."""
@@ -209,7 +225,7 @@ class LocalStore:
         chains arrive with gaps (events this store may not see), so for them every event
         must match its hash and link to its predecessor wherever that is present.
         """
-        with self.transaction() as session:
+        with self.read() as session:
             own = set(session.scalars(select(Device.device_id)))
         by_device: dict[str, list[EventRecord]] = {}
         for rec in self._events_by_device():
@@ -222,7 +238,7 @@ class LocalStore:
 
     def _events_by_device(self) -> list[EventRecord]:
         query = select(Event).order_by(Event.device_id, Event.device_seq)
-        with self.transaction() as session:
+        with self.read() as session:
             return [record_of(row) for row in session.scalars(query)]
 
     def _ensure_device(self) -> str:

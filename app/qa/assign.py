@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.log.clock import iso
-from app.log.events import EventKind
 from app.log.store import LocalStore
 from app.qa.dataset import DECISION_COLUMNS, decision_of, read_snapshot
 from app.qa.rules import QaRules, RuleBook, require_lead

@@ -16,9 +16,10 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from app.qa.content import CaseContent, case_content
 from app.qa.rules import require_lead

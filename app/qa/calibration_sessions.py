@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord, uuid7
+from app.log.events import EventRecord, uuid7
 from app.log.folding import record_of
 from app.log.store import LocalStore
 from app.qa.content import CaseContent, DecidedCase, case_content, recent_decided

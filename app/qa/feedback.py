@@ -58,7 +58,7 @@ def feedback_for(store: LocalStore, reviewer: Reviewer) -> Feedback:
         .where(QaAudit.reviewer == reviewer.username, QaAudit.verdict.is_not(None))
         .order_by(QaAudit.verdict_at.desc())
     )
-    with store.transaction() as session:
+    with store.read() as session:
         rows = session.execute(query).all()
     return Feedback([_item(audit, title, decided_at) for audit, title, decided_at in rows])
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
-from app.log.events import EventKind, uuid7
+from app.log.events import uuid7
 from app.log.store import LocalStore
 from app.qa.rules import QaRules, QueueRule, require_lead
 from app.qa.secret import derived_seed, fingerprint

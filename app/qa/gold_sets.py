@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from app.qa.content import DecidedCase, recent_decided
 from app.qa.dataset import Cursor, Scope, gold_decisions

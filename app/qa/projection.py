@@ -1,23 +1,21 @@
 """Fold lead-tool events into their projections: decision facts, QA audits, gold, exposure.
 
-Called by `app.log.folding.apply_event` for every event on a case the store can see, in
-the same transaction, before the core fold changes the case (so a decision or an
-escalation sees the queue, severity and deadline it was handled under). Every row hangs
-off its case (ON DELETE CASCADE), so a refold or a rebuild clears and refolds them with
-the case. Each fold reads only the event, the case row and earlier events of the same
-case (by local id), so a rebuild gives what the incremental fold gave.
+Registered by the QA feature (app/qa/feature.py) in the BEFORE phase, for events on a case
+the store can see, in the same transaction, before the review folds change the case (so a
+decision or an escalation sees the queue, severity and deadline it was handled under).
+Every row hangs off its case (ON DELETE CASCADE), so a refold or a rebuild clears and
+refolds them with the case. Each fold reads only the event, the case row and earlier
+events of the same case (by local id), so a rebuild gives what the incremental fold gave.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
+from app.domain.kinds import EventKind
 from app.log.clock import parse_iso
-from app.log.events import EventKind, EventRecord, sorted_json
-from app.log.fold_scope import get_row, new_row
+from app.log.events import EventRecord, sorted_json
+from app.log.folding import FoldContext
 from app.qa.sla import DEFAULT_SLA
 from db.models import (
     Case,
@@ -29,19 +27,11 @@ from db.models import (
 )
 
 K = EventKind
-Fold = Callable[[Session, Case, EventRecord], None]
 
 # Events after which a case is no longer in anyone's hands: the next lease starts a claim.
 _CLAIM_BOUNDARIES = frozenset(
     {K.CASE_RELEASED, K.CASE_SKIPPED, K.DECISION_RECORDED, K.CASE_ESCALATED, K.CASE_CLOSED}
 )
-
-
-def fold_quality(session: Session, case: Case, rec: EventRecord) -> None:
-    """Fold one event into the lead-tool projections (no-op for other kinds)."""
-    fold = _FOLDS.get(rec.kind)
-    if fold is not None:
-        fold(session, case, rec)
 
 
 def epoch(text: str) -> float:
@@ -52,11 +42,11 @@ def epoch(text: str) -> float:
 # --- decisions and escalations --------------------------------------------------------
 
 
-def _decided(session: Session, case: Case, rec: EventRecord) -> None:
+def decided(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     p = rec.payload
     exposure = p.get("exposure") or {}
     _add_fact(
-        session,
+        ctx,
         case,
         rec,
         kind="decision",
@@ -68,10 +58,10 @@ def _decided(session: Session, case: Case, rec: EventRecord) -> None:
     )
 
 
-def _escalated(session: Session, case: Case, rec: EventRecord) -> None:
+def escalated(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     # Folded before the core fold moves the case: counted in the queue it was handled in.
     _add_fact(
-        session,
+        ctx,
         case,
         rec,
         kind="escalation",
@@ -82,7 +72,7 @@ def _escalated(session: Session, case: Case, rec: EventRecord) -> None:
 
 
 def _add_fact(
-    session: Session,
+    ctx: FoldContext,
     case: Case,
     rec: EventRecord,
     *,
@@ -93,11 +83,10 @@ def _add_fact(
     unfiltered: float = 0.0,
     reveals: int = 0,
 ) -> None:
-    if get_row(session, DecisionFact, rec.event_id, case.case_id) is not None:
+    if ctx.row(DecisionFact, rec.event_id, case.case_id) is not None:
         return
     decided = epoch(rec.created_at)
-    new_row(
-        session,
+    ctx.new_row(
         DecisionFact,
         event_id=rec.event_id,
         case_id=case.case_id,
@@ -116,7 +105,7 @@ def _add_fact(
         reveals=reveals,
         retracted=False,
     )
-    _exposure_row(session, rec, case).decisions += 1
+    _exposure_row(ctx, rec, case).decisions += 1
 
 
 def _deadline_ts(case: Case, queue: str) -> float | None:
@@ -134,12 +123,14 @@ def _claimed_ts(case: Case, rec: EventRecord) -> float | None:
     return None if claimed is None else epoch(claimed)
 
 
-def track_claims(case: Case, rec: EventRecord) -> None:
+def track_claims(_ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
     """Keep `cases.claim_starts` (who took the case since it was last let go, and when).
 
     Called for every event of the case after all folds, in canonical order, so each
     workstation that holds the same events computes the same handling times.
     """
+    if case is None:
+        return
     if rec.kind in _CLAIM_BOUNDARIES:
         if case.claim_starts not in (None, "{}"):
             case.claim_starts = "{}"
@@ -150,8 +141,8 @@ def track_claims(case: Case, rec: EventRecord) -> None:
             case.claim_starts = sorted_json(starts)
 
 
-def _retracted(session: Session, case: Case, rec: EventRecord) -> None:
-    fact = get_row(session, DecisionFact, str(rec.payload.get("decision")), case.case_id)
+def retracted(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    fact = ctx.row(DecisionFact, str(rec.payload.get("decision")), case.case_id)
     if fact is not None:
         fact.retracted = True
 
@@ -159,12 +150,11 @@ def _retracted(session: Session, case: Case, rec: EventRecord) -> None:
 # --- exposure ---------------------------------------------------------------------------
 
 
-def _exposure_row(session: Session, rec: EventRecord, case: Case) -> ExposureCaseDay:
+def _exposure_row(ctx: FoldContext, rec: EventRecord, case: Case) -> ExposureCaseDay:
     key = (rec.actor, rec.created_at[:10], case.case_id)
-    row = get_row(session, ExposureCaseDay, key, case.case_id)
+    row = ctx.row(ExposureCaseDay, key, case.case_id)
     if row is None:
-        row = new_row(
-            session,
+        row = ctx.new_row(
             ExposureCaseDay,
             reviewer=key[0],
             day=key[1],
@@ -178,8 +168,8 @@ def _exposure_row(session: Session, rec: EventRecord, case: Case) -> ExposureCas
     return row
 
 
-def _viewed(session: Session, case: Case, rec: EventRecord) -> None:
-    row = _exposure_row(session, rec, case)
+def viewed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    row = _exposure_row(ctx, rec, case)
     items = json.loads(row.items)
     item = str(rec.payload.get("item", ""))
     if item not in items:
@@ -187,21 +177,20 @@ def _viewed(session: Session, case: Case, rec: EventRecord) -> None:
         row.items_viewed = len(items) + 1
 
 
-def _revealed(session: Session, case: Case, rec: EventRecord) -> None:
+def revealed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    row = _exposure_row(session, rec, case)
+    row = _exposure_row(ctx, rec, case)
     row.unfiltered_seconds += float(p.get("seconds", 0.0)) * float(p.get("area_share", 0.0))
 
 
 # --- QA audits -------------------------------------------------------------------------
 
 
-def _assigned(session: Session, case: Case, rec: EventRecord) -> None:
+def assigned(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    if get_row(session, QaAudit, p["decision"], case.case_id) is not None:
+    if ctx.row(QaAudit, p["decision"], case.case_id) is not None:
         return
-    new_row(
-        session,
+    ctx.new_row(
         QaAudit,
         decision_event_id=p["decision"],
         case_id=case.case_id,
@@ -215,8 +204,8 @@ def _assigned(session: Session, case: Case, rec: EventRecord) -> None:
     )
 
 
-def _reviewed(session: Session, case: Case, rec: EventRecord) -> None:
-    audit = get_row(session, QaAudit, rec.payload["decision"], case.case_id)
+def reviewed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    audit = ctx.row(QaAudit, rec.payload["decision"], case.case_id)
     # The first blind call stands; a second auditor's (offline, concurrent) is only logged.
     if audit is None or audit.blind_action is not None:
         return
@@ -226,13 +215,12 @@ def _reviewed(session: Session, case: Case, rec: EventRecord) -> None:
     audit.blind_at = rec.created_at
 
 
-def _verdict(session: Session, case: Case, rec: EventRecord) -> None:
+def verdict(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     p = rec.payload
-    audit = get_row(session, QaAudit, p["decision"], case.case_id)
+    audit = ctx.row(QaAudit, p["decision"], case.case_id)
     if audit is None:
         # A reviewer's workstation gets the verdict on their decision, never the draw.
-        audit = new_row(
-            session,
+        audit = ctx.new_row(
             QaAudit,
             decision_event_id=p["decision"],
             case_id=case.case_id,
@@ -256,10 +244,10 @@ def _verdict(session: Session, case: Case, rec: EventRecord) -> None:
 # --- gold sets ---------------------------------------------------------------------------
 
 
-def _gold_marked(session: Session, case: Case, rec: EventRecord) -> None:
-    row = get_row(session, GoldCaseRow, case.case_id, case.case_id)
+def gold_marked(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    row = ctx.row(GoldCaseRow, case.case_id, case.case_id)
     if row is None:
-        row = new_row(session, GoldCaseRow, case_id=case.case_id)
+        row = ctx.new_row(GoldCaseRow, case_id=case.case_id)
     row.policy = rec.payload["policy"]
     row.expected_action = rec.payload["action"]
     row.note = rec.payload.get("note", "")
@@ -268,16 +256,15 @@ def _gold_marked(session: Session, case: Case, rec: EventRecord) -> None:
     row.active = True
 
 
-def _gold_unmarked(session: Session, case: Case, _rec: EventRecord) -> None:
-    row = get_row(session, GoldCaseRow, case.case_id, case.case_id)
+def gold_unmarked(ctx: FoldContext, case: Case, _rec: EventRecord) -> None:
+    row = ctx.row(GoldCaseRow, case.case_id, case.case_id)
     if row is not None:
         row.active = False
 
 
-def _gold_inserted(session: Session, case: Case, rec: EventRecord) -> None:
-    if get_row(session, GoldCopy, case.case_id, case.case_id) is None:
-        new_row(
-            session,
+def gold_inserted(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    if ctx.row(GoldCopy, case.case_id, case.case_id) is None:
+        ctx.new_row(
             GoldCopy,
             case_id=case.case_id,
             gold_case_id=rec.payload["gold_case"],
@@ -285,18 +272,3 @@ def _gold_inserted(session: Session, case: Case, rec: EventRecord) -> None:
             position=int(rec.payload["position"]),
             inserted_at=rec.created_at,
         )
-
-
-_FOLDS: dict[str, Fold] = {
-    K.DECISION_RECORDED: _decided,
-    K.CASE_ESCALATED: _escalated,
-    K.DECISION_RETRACTED: _retracted,
-    K.MEDIA_VIEWED: _viewed,
-    K.MEDIA_REVEALED: _revealed,
-    K.QA_ASSIGNED: _assigned,
-    K.QA_REVIEW: _reviewed,
-    K.QA_VERDICT: _verdict,
-    K.GOLD_MARKED: _gold_marked,
-    K.GOLD_UNMARKED: _gold_unmarked,
-    K.GOLD_INSERTED: _gold_inserted,
-}

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.folding import record_of
 from app.log.store import LocalStore
 from app.qa.secret import fingerprint

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from app.review.decision_graph import standing
 from app.review.reviewdesk import AccessDenied, CaseDetail, CaseRow, FormError, ReviewDesk

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from app.domain.kinds import EventKind
 from app.domain.people import Role
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.review.desk import DeskCore, escalation_info
 from app.review.timeline import TimelineEntry, timeline
 from app.review.types import AccessDenied, EscalationInfo, FormError
@@ -61,7 +62,7 @@ class AnalystCommands(DeskCore):
         """Every event of the case in words (analysts and leads)."""
         if not self.reviewer.at_least(Role.ANALYST):
             raise AccessDenied("the full case history is for analysts and leads")
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             self._visible_case(session, case_id)
         return timeline(self.store.events(case_id), self.policies)
 
@@ -78,7 +79,7 @@ class AnalystCommands(DeskCore):
 
     def notes(self, case_id: str) -> list[Note]:
         """The case's notes, oldest first."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             self._visible_case(session, case_id)
             rows = session.scalars(
                 select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)
@@ -104,7 +105,7 @@ class AnalystCommands(DeskCore):
 
     def links(self, case_id: str) -> list[Link]:
         """Cases linked to this one, in either direction."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             self._visible_case(session, case_id)
             rows = session.scalars(
                 select(CaseLink).where(
@@ -136,7 +137,7 @@ class AnalystCommands(DeskCore):
             .order_by(Escalation.escalated_at.desc())
             .limit(limit)
         )
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return [
                 MyEscalation(c.case_id, c.case_no, c.title, c.status, escalation_info(e))
                 for e, c in session.execute(query)

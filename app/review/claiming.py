@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role
 from app.log.clock import iso, parse_iso
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.review.claim import (
     Candidate,
     ClaimQuery,
@@ -156,7 +157,7 @@ class ClaimCommands(DeskCore):
 
     def people_for(self, case_id: str) -> list[tuple[str, str]]:
         """(user name, label) of everyone who may work this case (for a lead's assignment)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             case = self._visible_case(session, case_id)
             queue = self.queues[case.queue]
             out = []
@@ -181,7 +182,7 @@ class ClaimCommands(DeskCore):
                 )
                 .order_by(Event.id)
             )
-            with self.store.transaction() as session:
+            with self.store.read() as session:
                 self._skipped = list(session.scalars(query))
         return self._skipped
 
@@ -189,12 +190,12 @@ class ClaimCommands(DeskCore):
 
     def wellbeing_rules(self) -> WellbeingRules:
         """The team's rotation and break rules."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return load_rules(session)
 
     def break_advice(self) -> BreakAdvice:
         """Whether this reviewer should take a break now."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             rules = load_rules(session)
             now = self.store.clock.now()
             actor = self.reviewer.username

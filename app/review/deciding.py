@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, IllegalTransition, next_status
 from app.domain.people import Role
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
 from app.log.clock import iso, parse_iso
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.review.desk import DeskCore
 from app.review.types import AccessDenied, FormError
 from app.wellbeing.exposure import case_exposure

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Executable, select
 
-from app.log.events import EventKind, EventRecord
+from app.domain.kinds import EventKind
+from app.log.events import EventRecord
+from app.log.folding import CANONICAL_ORDER
 from db.models import Case, Event
 
 K = EventKind
 GRAPH_KINDS = (K.DECISION_RECORDED, K.CASE_ADJUDICATED, K.DECISION_RETRACTED)
-CANONICAL_ORDER: Any = (Event.server_seq.is_(None), Event.server_seq, Event.id)
-"""Acknowledged events by server_seq, then this workstation's pending ones by local id."""
+
+
+class Reader(Protocol):
+    """A session, or a fold's context (which writes what is pending before it reads)."""
+
+    def execute(self, statement: Executable, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class Standing:
         return self.actions[-1] if self.actions else None
 
 
-def standing(session: Session, case_id: str, upto: EventRecord | None = None) -> Standing:
+def standing(session: Reader, case_id: str, upto: EventRecord | None = None) -> Standing:
     """The decision graph of a case as its events in this store say (see module doc).
 
     While folding, `upto` is the event being folded: only events up to it in canonical
@@ -81,7 +86,7 @@ def standing(session: Session, case_id: str, upto: EventRecord | None = None) ->
     return Standing(heads, tuple(actions[e] for e in heads))
 
 
-def after_decision(session: Session, case: Case, rec: EventRecord) -> Standing:
+def after_decision(session: Reader, case: Case, rec: EventRecord) -> Standing:
     """The standing once decision rec is folded into case (the fold's state so far).
 
     The usual decision follows the one standing head (or there is none yet), and then it

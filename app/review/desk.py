@@ -20,12 +20,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet
 from app.domain.queues import Queue, QueueSet, bundled_queues
 from app.log.clock import iso
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from app.review.queue_view import QueueFilter, QueueSource
 from app.review.types import (
@@ -65,7 +66,7 @@ class DeskCore:
 
     def queue_ids(self, statuses: Sequence[str] = OPEN_STATUSES) -> array[int]:
         """Case numbers of the cases this reviewer may see with these statuses, in work order."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             query = (
                 select(Case.case_no)
                 .where(Case.status.in_(statuses), self._visible())
@@ -75,13 +76,13 @@ class DeskCore:
 
     def rows(self, case_nos: Sequence[int]) -> dict[int, CaseRow]:
         """Queue rows for these case numbers (missing ones are simply absent)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             cases = session.scalars(select(Case).where(Case.case_no.in_(list(case_nos))))
             return {case.case_no: row_of(case) for case in cases}
 
     def detail(self, case_id: str) -> CaseDetail:
         """The case as the case view shows it; AccessDenied if not visible to this reviewer."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             case = self._visible_case(session, case_id)
             media = session.scalars(
                 select(MediaItem).where(MediaItem.case_id == case_id).order_by(MediaItem.position)
@@ -95,7 +96,7 @@ class DeskCore:
 
     def case_id_of(self, case_no: int) -> str:
         """The case id behind a case number (KeyError if there is none)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             found = session.scalar(select(Case.case_id).where(Case.case_no == case_no))
         if found is None:
             raise KeyError(f"no case #{case_no}")
@@ -103,7 +104,7 @@ class DeskCore:
 
     def decisions(self, case_id: str) -> list[Decision]:
         """Every decision recorded on the case, oldest first."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             self._visible_case(session, case_id)
             query = select(Decision).where(Decision.case_id == case_id)
             return list(session.scalars(query.order_by(Decision.decided_at)))

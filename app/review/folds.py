@@ -1,62 +1,130 @@
-"""Fold review-workflow events: SLA and priority, queue depth, escalations, notes, links,
+"""The review feature's folds: the case lifecycle (ingest, leases, decisions, escalations,
+adjudication), SLA and priority, queue depth, escalation records, notes, links,
 perceptual hashes and team settings.
 
-Called by app/log/folding.py inside the same transaction. Each fold reads only the event
-and the case row, and queue depth is a count kept by the generic before/after rule in
-`track_depth`, so a rebuild gives exactly what the incremental folds gave.
+Each fold reads only the event, the case row and (through its context) earlier events of
+the same case, so a rebuild gives exactly what the incremental folds gave. Queue depth is
+a count kept by one before/after rule (`remember_depth` / `track_depth`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from app.domain.priority import default_deadline, priority_key
 from app.dupes.phash import to_signed
 from app.log.clock import iso, parse_iso
-from app.log.events import EventKind, EventRecord
-from app.log.fold_scope import DepthKey, add_depth, new_row
-from db.models import Case, CaseLink, CaseNote, Escalation, MediaHash, TeamSetting
+from app.log.events import EventRecord, sorted_json
+from app.log.fold_scope import DepthKey, depth_key
+from app.log.folding import FoldContext
+from app.review.decision_graph import after_decision, standing
+from app.review.kinds import (
+    CaseEscalated,
+    CaseIngested,
+    CaseLeased,
+    CasesLinked,
+    DecisionRecorded,
+    DecisionRetracted,
+    NoteAdded,
+    TeamSetting,
+)
+from db.models import (
+    Case,
+    CaseLink,
+    CaseNote,
+    Decision,
+    Escalation,
+    MediaHash,
+    MediaItem,
+)
+from db.models import TeamSetting as TeamSettingRow
 
-K = EventKind
+# Statuses a late lease (taken offline, synced afterwards) does not reopen.
+SETTLED = ("decided", "closed", "conflict")
 
 
-def depth_key(case: Case) -> DepthKey:
-    """Which queue_depth row a case counts in."""
-    return (case.queue, case.status, case.severity, case.clearance or "")
+# --- queue depth ------------------------------------------------------------------------
 
 
-def track_depth(session: Session, before: DepthKey | None, after: DepthKey | None) -> None:
+def remember_depth(ctx: FoldContext, case: Case | None, _rec: EventRecord) -> None:
+    """Before any fold moves the case: which depth bucket it counts in."""
+    if case is not None:
+        ctx.scratch["depth"] = depth_key(case)
+
+
+def track_depth(ctx: FoldContext, case: Case | None, _rec: EventRecord) -> None:
+    """After every fold: move the case to the bucket it counts in now."""
+    if case is not None:
+        move_depth(ctx, ctx.scratch.get("depth"), depth_key(case))
+
+
+def move_depth(ctx: FoldContext, before: DepthKey | None, after: DepthKey | None) -> None:
     """Move one case from one depth bucket to another (None: not counted)."""
     if before == after:
         return
     if before is not None:
-        add_depth(session, before, -1)
+        ctx.add_depth(before, -1)
     if after is not None:
-        add_depth(session, after, 1)
+        ctx.add_depth(after, 1)
 
 
-def on_ingest(session: Session, case: Case, rec: EventRecord) -> None:
-    """SLA, priority and perceptual hashes of a new case."""
-    p = rec.payload
-    started = p.get("sla_started_at") or case.reported_at
-    deadline = p.get("sla_deadline") or iso(default_deadline(parse_iso(started), case.severity))
+# --- the case row -----------------------------------------------------------------------
+
+
+def ingest(ctx: FoldContext, _case: Case | None, rec: EventRecord) -> None:
+    """A new case: its row, SLA and priority, media items and perceptual hashes."""
+    if rec.case_id is None:
+        return
+    p = ctx.typed(CaseIngested)
+    case = ctx.new_row(
+        Case,
+        case_id=rec.case_id,
+        case_no=ctx.case_no(rec.event_id),
+        external_id=p.external_id,
+        team=p.team,
+        category=p.category,
+        subcategory=p.subcategory,
+        severity=p.severity,
+        clearance=p.clearance,
+        queue=p.queue,
+        status="new",
+        open_status="new",
+        title=p.title,
+        report_reason=p.report_reason,
+        body_text=p.text,
+        reported_at=p.reported_at or rec.created_at,
+        report_count=p.report_count,
+        media_count=len(p.media),
+        head_event_id=rec.event_id,
+        updated_at=rec.created_at,
+    )
+    started = p.sla_started_at or case.reported_at
+    deadline = p.sla_deadline or iso(default_deadline(parse_iso(started), case.severity))
     set_sla(case, started, deadline)
-    for item in p.get("media", []):
-        for entry in item.get("phash", []):
-            new_row(
-                session,
+    for item in p.media:
+        for entry in item.phash:
+            ctx.new_row(
                 MediaHash,
-                case_id=case.case_id,
-                sha256=item["sha256"],
-                frame=int(entry["frame"]),
-                phash=to_signed(int(entry["hash"], 16)),
+                case_id=rec.case_id,
+                sha256=item.sha256,
+                frame=entry.frame,
+                phash=to_signed(int(entry.hash, 16)),
             )
-    track_depth(session, None, depth_key(case))
+    move_depth(ctx, None, depth_key(case))
+    for position, item in enumerate(p.media):
+        ctx.new_row(
+            MediaItem,
+            case_id=rec.case_id,
+            position=position,
+            sha256=item.sha256,
+            kind=item.kind,
+            mime=item.mime,
+            filename=item.filename,
+            size=item.size,
+        )
 
 
 def set_sla(case: Case, started: str, deadline: str) -> None:
@@ -76,43 +144,181 @@ def reprioritise(case: Case) -> None:
     )
 
 
-def _escalated(session: Session, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
+def lease(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """A claim, renewal or assignment leases the case."""
+    if case is None or case.status in SETTLED:
+        return  # a lease taken offline on a case decided meanwhile: the decision stands
+    p = ctx.typed(CaseLeased)
+    case.status = "leased"
+    case.leased_by = p.holder or rec.actor
+    case.lease_expires_at = p.expires_at
+
+
+def release(_ctx: FoldContext, case: Case | None, _rec: EventRecord) -> None:
+    """A release or a skip lets the case go."""
+    if case is None:
+        return
+    if case.status == "leased":
+        case.status = case.open_status
+    case.leased_by = None
+    case.lease_expires_at = None
+
+
+def decide(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """A decision: its row, and the case's standing decision (or a conflict)."""
+    if case is None:
+        return
+    p = ctx.typed(DecisionRecorded)
+    ctx.new_row(
+        Decision,
+        event_id=rec.event_id,
+        case_id=case.case_id,
+        actor=rec.actor,
+        category=p.category or case.category,
+        subcategory=p.subcategory,
+        action=p.action,
+        rationale=p.rationale,
+        fields=sorted_json(p.fields),
+        decided_at=rec.created_at,
+        severity=p.severity,
+        evidence=sorted_json([dict(m) for m in p.evidence_marks]),
+        applied_from=p.applied_from,
+        final=p.final,
+    )
+    # A decision that did not see another standing one is a conflict: both are kept.
+    graph = after_decision(ctx, case, rec)
+    if graph.conflict:
+        case.status = "conflict"
+    elif p.final:
+        case.status = "closed"  # an analyst's final decision closes the escalation
+    else:
+        case.status = "decided"
+    case.decision_event_id = graph.current
+    case.decision_action = graph.action
+    case.leased_by = None
+    case.lease_expires_at = None
+
+
+def retract(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """An undo: the decision no longer stands; the case goes back to its decider."""
+    if case is None:
+        return
+    p = ctx.typed(DecisionRetracted)
+    target = ctx.row(Decision, p.decision, case.case_id)
+    if target is None or target.retracted:
+        return
+    target.retracted = True
+    if case.decision_event_id == target.event_id and case.status in ("decided", "closed"):
+        previous = _latest_decision(ctx, case.case_id)
+        case.decision_event_id = previous.event_id if previous else None
+        case.decision_action = previous.action if previous else None
+        case.status = "leased"
+        case.leased_by = rec.actor
+    if case.status == "conflict":  # retracted offline, before the conflict was known
+        graph = standing(ctx, case.case_id, rec)
+        case.decision_event_id, case.decision_action = graph.current, graph.action
+        case.status = "conflict" if graph.conflict else "decided"
+
+
+def _latest_decision(ctx: FoldContext, case_id: str) -> Decision | None:
+    query = (
+        select(Decision)
+        .where(Decision.case_id == case_id, Decision.retracted.is_(False))
+        .order_by(Decision.decided_at.desc(), Decision.event_id.desc())
+    )
+    found: Decision | None = ctx.execute(query).scalars().first()
+    return found
+
+
+def escalate(ctx: FoldContext, case: Case | None, _rec: EventRecord) -> None:
+    """An escalation moves the case to an escalation queue."""
+    if case is None or case.status == "conflict":
+        return  # escalated offline before the conflict was known: a lead settles it first
+    p = ctx.typed(CaseEscalated)
+    case.status = "escalated"
+    case.open_status = "escalated"
+    case.queue = p.queue or case.queue
+    if p.severity is not None:
+        case.severity = p.severity
+    case.leased_by = None
+    case.lease_expires_at = None
+
+
+def close(_ctx: FoldContext, case: Case | None, _rec: EventRecord) -> None:
+    """The case is closed."""
+    if case is not None:
+        case.status = "closed"
+
+
+def adjudicate(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """A lead's adjudication settles a conflict (unless a decision did not see it)."""
+    if case is None:
+        return
+    graph = standing(ctx, case.case_id, rec)
+    # Still a conflict when a decision made without seeing the adjudication stands too.
+    case.status = "conflict" if graph.conflict else "decided"
+    case.decision_event_id = graph.current
+    case.decision_action = graph.action
+
+
+# --- rows beside the case ---------------------------------------------------------------
+
+
+def escalation_record(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """The escalation's row, and the escalation queue's SLA."""
+    if case is None:
+        return
+    p = ctx.typed(CaseEscalated)
     moment: datetime = parse_iso(rec.created_at)
-    started = p.get("sla_started_at") or rec.created_at
-    deadline = p.get("sla_deadline") or iso(default_deadline(moment, case.severity))
+    started = p.sla_started_at or rec.created_at
+    deadline = p.sla_deadline or iso(default_deadline(moment, case.severity))
     set_sla(case, started, deadline)
-    new_row(
-        session,
+    ctx.new_row(
         Escalation,
         event_id=rec.event_id,
         case_id=case.case_id,
         actor=rec.actor,
-        reason=p.get("reason", ""),
-        severity=int(p.get("severity", case.severity)),
-        from_queue=p.get("from_queue", ""),
-        to_queue=p.get("queue", case.queue),
+        reason=p.reason,
+        severity=p.severity if p.severity is not None else case.severity,
+        from_queue=p.from_queue,
+        to_queue=p.queue or case.queue,
         escalated_at=rec.created_at,
     )
 
 
-def _decided(session: Session, case: Case, rec: EventRecord) -> None:
-    if not rec.payload.get("final"):
+def resolve_escalation(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """An analyst's final decision resolves the case's latest escalation."""
+    p = ctx.typed(DecisionRecorded)
+    if case is None or not p.final:
         return
-    escalation = latest_escalation(session, case.case_id)
-    if escalation is not None:
-        escalation.resolution_event_id = rec.event_id
-        escalation.resolved_by = rec.actor
-        escalation.resolution_action = rec.payload.get("action")
-        escalation.resolution_rationale = rec.payload.get("rationale", "")
-        escalation.resolved_at = rec.created_at
-
-
-def _retracted(session: Session, case: Case, rec: EventRecord) -> None:
-    session.flush()
-    session.execute(
+    query = (
+        select(Escalation.event_id)
+        .where(Escalation.case_id == case.case_id)
+        .order_by(Escalation.escalated_at.desc(), Escalation.event_id.desc())
+        .limit(1)
+    )
+    latest = ctx.scalar(query)
+    if latest is None:
+        return
+    ctx.execute(
         update(Escalation)
-        .where(Escalation.resolution_event_id == rec.payload.get("decision"))
+        .where(Escalation.event_id == latest)
+        .values(
+            resolution_event_id=rec.event_id,
+            resolved_by=rec.actor,
+            resolution_action=p.action,
+            resolution_rationale=p.rationale,
+            resolved_at=rec.created_at,
+        )
+    )
+
+
+def unresolve_escalation(ctx: FoldContext, _case: Case | None, _rec: EventRecord) -> None:
+    """A retracted final decision no longer resolves its escalation."""
+    p = ctx.typed(DecisionRetracted)
+    ctx.execute(
+        update(Escalation)
+        .where(Escalation.resolution_event_id == p.decision)
         .values(
             resolution_event_id=None,
             resolved_by=None,
@@ -123,76 +329,41 @@ def _retracted(session: Session, case: Case, rec: EventRecord) -> None:
     )
 
 
-def latest_escalation(session: Session, case_id: str) -> Escalation | None:
-    """The case's most recent escalation."""
-    query = (
-        select(Escalation)
-        .where(Escalation.case_id == case_id)
-        .order_by(Escalation.escalated_at.desc(), Escalation.event_id.desc())
-    )
-    return session.scalars(query).first()
-
-
-def _note(session: Session, case: Case, rec: EventRecord) -> None:
-    body = str(rec.payload.get("text", rec.payload.get("body", "")))
-    new_row(
-        session,
+def note(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """An investigation note."""
+    if case is None:
+        return
+    ctx.new_row(
         CaseNote,
         event_id=rec.event_id,
         case_id=case.case_id,
         actor=rec.actor,
-        body=body,
+        body=ctx.typed(NoteAdded).text,
         created_at=rec.created_at,
     )
 
 
-def _link(session: Session, case: Case, rec: EventRecord) -> None:
-    other = rec.payload.get("other_case_id")
-    if not other:
+def link(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """A link to a related case."""
+    p = ctx.typed(CasesLinked)
+    if case is None or not p.other_case_id:
         return
-    new_row(
-        session,
+    ctx.new_row(
         CaseLink,
         event_id=rec.event_id,
         case_id=case.case_id,
-        other_case_id=str(other),
+        other_case_id=p.other_case_id,
         actor=rec.actor,
-        reason=str(rec.payload.get("reason", "")),
+        reason=p.reason,
         created_at=rec.created_at,
     )
 
 
-_FOLDS: dict[str, Callable[[Session, Case, EventRecord], None]] = {
-    K.CASE_ESCALATED: _escalated,
-    K.DECISION_RECORDED: _decided,
-    K.DECISION_RETRACTED: _retracted,
-    K.NOTE_ADDED: _note,
-    K.CASES_LINKED: _link,
-}
-
-
-def fold_review(session: Session, case: Case, rec: EventRecord) -> None:
-    """Fold one case event into the review-workflow projections (no-op for other kinds)."""
-    fold = _FOLDS.get(rec.kind)
-    if fold is not None:
-        fold(session, case, rec)
-
-
-def fold_team(session: Session, rec: EventRecord) -> None:
-    """Fold an event that belongs to no case (team settings)."""
-    if rec.kind != K.TEAM_SETTING:
-        return
-    for key, value in rec.payload.get("settings", {}).items():
-        row = session.get(TeamSetting, key)
-        if row is None:
-            row = TeamSetting(key=key)
-            session.add(row)
-        row.value = json.dumps(value)
-        row.set_by = rec.actor
-        row.set_at = rec.created_at
-
-
-def forget_cases(session: Session, case_ids: list[str]) -> None:
-    """Before a refold deletes these cases: take them out of the depth counts."""
-    for case in session.scalars(select(Case).where(Case.case_id.in_(case_ids))):
-        track_depth(session, depth_key(case), None)
+def team_setting(ctx: FoldContext, _case: Case | None, rec: EventRecord) -> None:
+    """A lead's team-wide settings (breaks, rotation, ...)."""
+    for key, value in ctx.typed(TeamSetting).settings.items():
+        ctx.upsert(
+            TeamSettingRow,
+            ["key"],
+            {"key": key, "value": json.dumps(value), "set_by": rec.actor, "set_at": rec.created_at},
+        )

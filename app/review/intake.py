@@ -22,12 +22,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.kinds import EventKind
 from app.domain.policies import PolicySet
 from app.domain.queues import QueueSet, bundled_queues
 from app.dupes.phash import media_hashes
 from app.imaging.media_types import sniff_media
 from app.log.clock import iso, parse_iso
-from app.log.events import EventKind, uuid7
+from app.log.events import uuid7
 from app.log.store import LocalStore
 from db.models import Case
 

@@ -10,8 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.kinds import EventKind
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
+from app.log.registry import registry
 
 K = EventKind
 
@@ -44,8 +46,15 @@ def _item_numbers(events: list[EventRecord]) -> dict[str, int]:
 
 
 def _entry(e: EventRecord, policies: PolicySet, items: dict[str, int]) -> TimelineEntry:
-    label, describe = _DESCRIBE.get(e.kind, (e.kind, _generic))
-    text = describe(e.payload, policies, items)
+    # How a kind reads is its feature's word (app/log/registry.py); an undeclared kind, or
+    # a payload that does not describe, shows its fields.
+    spec = registry().kinds.get(e.kind)
+    label = spec.label if spec is not None else e.kind
+    describe = spec.describe if spec is not None and spec.describe is not None else _generic
+    try:
+        text = describe(e.payload, policies, items)
+    except (KeyError, TypeError, ValueError):
+        text = _generic(e.payload, policies, items)
     return TimelineEntry(e.event_id, e.created_at, e.actor, e.kind, label, text, e.payload)
 
 
@@ -133,25 +142,35 @@ def _short(moment: object) -> str:
     return str(moment or "?")[:16].replace("T", " ")
 
 
-_DESCRIBE: dict[str, tuple[str, Describe]] = {
-    K.CASE_INGESTED: ("Reported", _ingested),
-    K.CASE_LEASED: ("Claimed", _leased),
-    K.CASE_REASSIGNED: ("Assigned", _leased),
-    K.CASE_RELEASED: ("Released", lambda p, _a, _b: str(p.get("reason", "released"))),
-    K.CASE_SKIPPED: ("Skipped", lambda p, _a, _b: str(p.get("reason", ""))),
-    K.MEDIA_VIEWED: ("Viewed", _viewed),
-    K.MEDIA_REVEALED: ("Revealed", _revealed),
-    K.DECISION_RECORDED: ("Decided", _decided),
-    K.DECISION_RETRACTED: (
-        "Retracted",
-        lambda p, _a, _b: f"decision taken back ({p.get('why', 'retract')})",
-    ),
-    K.CASE_ESCALATED: ("Escalated", _escalated),
-    K.CASE_CLOSED: ("Closed", _generic),
-    K.CASE_ADJUDICATED: ("Adjudicated", _generic),
-    K.NOTE_ADDED: ("Note", lambda p, _a, _b: str(p.get("text", p.get("body", "")))),
-    K.CASES_LINKED: (
-        "Linked",
-        lambda p, _a, _b: f"related to case #{p.get('other_case_no', '?')}: {p.get('reason', '')}",
-    ),
-}
+def describe_released(p: Mapping[str, Any], _policies: PolicySet, _items: dict[str, int]) -> str:
+    """A release: its reason."""
+    return str(p.get("reason", "released"))
+
+
+def describe_skipped(p: Mapping[str, Any], _policies: PolicySet, _items: dict[str, int]) -> str:
+    """A skip: its reason."""
+    return str(p.get("reason", ""))
+
+
+def describe_retracted(p: Mapping[str, Any], _policies: PolicySet, _items: dict[str, int]) -> str:
+    """A retraction: undo or retract."""
+    return f"decision taken back ({p.get('why', 'retract')})"
+
+
+def describe_note(p: Mapping[str, Any], _policies: PolicySet, _items: dict[str, int]) -> str:
+    """A note: its text."""
+    return str(p.get("text", p.get("body", "")))
+
+
+def describe_linked(p: Mapping[str, Any], _policies: PolicySet, _items: dict[str, int]) -> str:
+    """A link: the other case and why."""
+    return f"related to case #{p.get('other_case_no', '?')}: {p.get('reason', '')}"
+
+
+describe_ingested = _ingested
+describe_leased = _leased
+describe_viewed = _viewed
+describe_revealed = _revealed
+describe_decided = _decided
+describe_escalated = _escalated
+describe_fields = _generic

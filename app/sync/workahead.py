@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.log.events import EventKind
+from app.domain.kinds import EventKind
 from app.sync.engine import SyncEngine, SyncReport, fetch_media
 from app.sync.prefetch import media_of, media_to_fetch
 from db.models import Case

@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
 from app.log.clock import iso
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from db.models import Case, Event
 

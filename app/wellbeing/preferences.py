@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.domain.policies import Policy
 from app.imaging.pipeline import FilterPipeline, resolve_pipeline
-from app.log.events import EventKind
 from app.log.store import LocalStore
 from db.models import Event
 

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import EventKind
 from app.domain.policies import PolicySet
 from app.log.clock import iso, parse_iso
-from app.log.events import EventKind
 from db.models import Case, Event, TeamSetting
 
 PREFIX = "wellbeing."

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.log.events import EventKind
+from app.domain.kinds import EventKind
 from app.sync.client import AuthExpired, HubClient, HubRejected
 
 from .hubproc import SpawnHub

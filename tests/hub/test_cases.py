@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from app.domain.kinds import EventKind
 from app.hub.chain import verify_hub
-from app.log.events import EventKind
 from app.sync.client import HubRejected
 from db.hub.engine import read_transaction
 

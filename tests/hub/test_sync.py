@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from app.domain.kinds import EventKind
 from app.hub.chain import verify_hub
-from app.log.events import EventKind, EventRecord, seal
+from app.log.events import EventRecord, seal
 from app.sync.client import HubClient, HubRejected
 from db.hub.engine import read_transaction
 from db.hub.models import Event

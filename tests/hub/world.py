@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from app.domain.kinds import EventKind
 from app.hub.accounts import create_user
-from app.log.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
+from app.log.events import GENESIS_HASH, EventRecord, seal, uuid7
 from app.sync.client import HubClient
 from db.hub.engine import read_transaction, write_transaction
 from db.hub.models import Event, HubHead
@@ -29,7 +30,8 @@ class DeviceWriter:
     def event(
         self, kind: str = EventKind.NOTE_ADDED, case_id: str | None = None, **payload: Any
     ) -> EventRecord:
-        """The device's next event."""
+        """The device's next event: a valid payload of its kind, with these fields."""
+        payload = {**SAMPLE_PAYLOADS.get(str(kind), {}), **payload}
         self.seq += 1
         record = seal(
             EventRecord(
@@ -51,6 +53,53 @@ class DeviceWriter:
     def notes(self, n: int, case_id: str | None = None) -> list[EventRecord]:
         """n note.added events."""
         return [self.event(EventKind.NOTE_ADDED, case_id, text=f"note {i}") for i in range(n)]
+
+
+# A valid payload per kind (app/<feature>/kinds.py), so tests can name only what they test.
+_TIME = "2026-01-01T00:00:00+00:00"
+_ID = "01a00000-0000-7000-8000-000000000000"
+SAMPLE_PAYLOADS: dict[str, dict[str, Any]] = {
+    EventKind.CASE_LEASED: {"expires_at": "2026-01-01T00:10:00+00:00"},
+    EventKind.CASE_REASSIGNED: {"holder": "someone", "expires_at": _TIME},
+    EventKind.DECISION_RECORDED: {"action": "no_violation"},
+    EventKind.DECISION_RETRACTED: {"decision": _ID},
+    EventKind.NOTE_ADDED: {"text": "a note"},
+    EventKind.QA_RULE_SET: {"queue": "general", "percent": 10.0},
+    EventKind.QA_ASSIGNED: {
+        "decision": _ID,
+        "reviewer": "someone",
+        "queue": "general",
+        "policy": "spam_scams",
+        "action": "remove",
+        "reason": "sampled",
+    },
+    EventKind.QA_REVIEW: {"decision": _ID, "policy": "spam_scams", "action": "remove"},
+    EventKind.QA_VERDICT: {
+        "decision": _ID,
+        "verdict": "agree",
+        "policy": "spam_scams",
+        "action": "remove",
+        "reviewer": "someone",
+        "queue": "general",
+        "original_policy": "spam_scams",
+        "original_action": "remove",
+    },
+    EventKind.GOLD_MARKED: {"policy": "spam_scams", "action": "remove"},
+    EventKind.GOLD_INSERTED: {"gold_case": _ID, "queue": "general", "position": 1},
+    EventKind.CALIBRATION_OPENED: {
+        "session": _ID,
+        "title": "calibration",
+        "cases": [],
+        "participants": [],
+    },
+    EventKind.CALIBRATION_VOTED: {"session": _ID, "policy": "spam_scams", "action": "remove"},
+    EventKind.CALIBRATION_CLOSED: {"session": _ID},
+    EventKind.MEDIA_VIEWED: {"item": "0" * 64},
+    EventKind.MEDIA_REVEALED: {"item": "0" * 64},
+    EventKind.BREAK_TAKEN: {"started_at": _TIME},
+    EventKind.TEAM_SETTING: {"settings": {}},
+    EventKind.TEAM_FILTERS_SET: {"filters": {}},
+}
 
 
 def case_spec(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from app.domain.kinds import EventKind
 from app.log.clock import ManualClock, iso
-from app.log.events import EventKind, EventRecord, uuid7
+from app.log.events import EventRecord, uuid7
 from app.log.store import LocalStore
 from db.models import Case
 

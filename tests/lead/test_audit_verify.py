@@ -13,8 +13,9 @@ import pytest
 
 from app.audit.verify import verify_local
 from app.cli.main import build_parser, run
+from app.domain.kinds import EventKind
 from app.log.clock import ManualClock
-from app.log.events import EventKind, EventRecord, seal, uuid7
+from app.log.events import EventRecord, seal, uuid7
 from app.log.store import DB_FILENAME, LocalStore
 
 N = 10_000
@@ -29,7 +30,11 @@ def chain_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     with store.transaction() as session:
         ids = [
             store.append(
-                session, actor="lee", kind=EventKind.NOTE_ADDED, case_id=None, payload={"n": n}
+                session,
+                actor="lee",
+                kind=EventKind.TEAM_SETTING,
+                case_id=None,
+                payload={"settings": {"n": n}},
             ).event_id
             for n in range(N)
         ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.kinds import EventKind
 from app.domain.people import Role
 from app.domain.policies import PolicySet
 from app.log.clock import ManualClock
-from app.log.events import EventKind
 from app.log.store import LocalStore
 from app.qa.assign import AuditDraw
 from app.qa.blind import BlindnessError, BlindReview

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.domain.kinds import EventKind
 from app.domain.policies import PolicySet
 from app.log.clock import ManualClock
-from app.log.events import EventKind
 from app.log.store import LocalStore
 from app.qa.dashboard import DashboardData, build_dashboard
 from app.qa.dataset import Scope, audits, blind_verdicts, decisions, read_snapshot

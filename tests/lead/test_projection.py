@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select, text
 
+from app.domain.kinds import EventKind
 from app.log.clock import ManualClock
-from app.log.events import EventKind
 from app.log.store import LocalStore
 from db.models import DecisionFact, ExposureCaseDay
 from tests.lead._events import append, decide, escalate, ingest, lease

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.domain.kinds import EventKind
 from app.domain.lifecycle import IllegalTransition
 from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet
-from app.log.events import EventKind, EventRecord
+from app.log.events import EventRecord
 from app.log.store import LocalStore
 from app.review.adjudication import Adjudication
 from app.review.reviewdesk import AccessDenied, FormError

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.log.events import EventKind
+from app.domain.kinds import EventKind
 from app.qa.assign import AuditDraw
 from app.qa.blind import BlindReview
 from app.qa.feedback import feedback_for

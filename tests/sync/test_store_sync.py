@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.log.events import EventKind, EventRecord, canonical_json, seal, verified_payload_json
+from app.domain.kinds import EventKind
+from app.log.events import EventRecord, canonical_json, seal, verified_payload_json
 from app.log.fold_scope import PendingRow, case_row, fold_scope
 from app.log.remote import RemoteBatch
 from app.log.store import DB_FILENAME, LocalStore
@@ -23,12 +24,13 @@ from .stations import copy_store
 from .writers import Log, spam_case
 
 K = EventKind
+BREAK = {"started_at": "2026-01-01T09:00:00.000Z", "seconds": 60.0}
 
 
 def test_each_person_writes_their_own_chain(store: LocalStore) -> None:
     with store.transaction() as session:
         for actor in ("mod", "lead", "mod", "intake", "lead", "mod"):
-            store.append(session, actor=actor, kind=K.NOTE_ADDED, case_id=None, payload={})
+            store.append(session, actor=actor, kind=K.BREAK_TAKEN, case_id=None, payload=BREAK)
     devices = {store.device_of(a) for a in ("mod", "lead", "intake")}
     assert len(devices) == 3 and store.device_id not in devices
     assert store.pending_by_actor() == {"mod": 3, "lead": 2, "intake": 1}
@@ -41,7 +43,7 @@ def test_each_person_writes_their_own_chain(store: LocalStore) -> None:
 def test_acknowledged_events_leave_the_outbox(store: LocalStore) -> None:
     with store.transaction() as session:
         for _ in range(3):
-            store.append(session, actor="mod", kind=K.NOTE_ADDED, case_id=None, payload={})
+            store.append(session, actor="mod", kind=K.BREAK_TAKEN, case_id=None, payload=BREAK)
     first, second, third = store.unsent("mod")
     store.mark_acked({first.event_id: 10, second.event_id: 11})
     store.mark_acked({first.event_id: 10})  # a resent batch acknowledged again
@@ -117,7 +119,9 @@ def test_a_store_from_before_per_person_chains_keeps_its_chain(tmp_path: Path) -
         assert store.verify_chains() == []
         assert store.pending_by_actor() == {}  # the old chain mixes people: never pushed
         with store.transaction() as session:
-            fresh = store.append(session, actor="mod", kind=K.NOTE_ADDED, case_id=None, payload={})
+            fresh = store.append(
+                session, actor="mod", kind=K.BREAK_TAKEN, case_id=None, payload=BREAK
+            )
         assert fresh.device_seq == 1 and fresh.device_id != "legacy-device"
         assert store.verify_chains() == []
     finally:

@@ -9,7 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from app.log.events import GENESIS_HASH, EventKind, EventRecord, seal, uuid7
+from app.domain.kinds import EventKind
+from app.log.events import GENESIS_HASH, EventRecord, seal, uuid7
 
 K = EventKind
 ACTORS = ("mod-a", "mod-b", "mod-c", "ana-a")
@@ -63,7 +64,13 @@ class Log:
         device: str | None = None,
     ) -> str:
         """A lease and a decision that saw `prior` as the case's decision; its event id."""
-        self.add(actor, K.CASE_LEASED, case_id, {"holder": actor, "expires_at": "x"}, device)
+        self.add(
+            actor,
+            K.CASE_LEASED,
+            case_id,
+            {"holder": actor, "expires_at": "2026-01-01T00:00:00.000Z"},
+            device,
+        )
         payload = {"action": action, "category": "spam_scams", "prior_decision": prior}
         return self.add(actor, K.DECISION_RECORDED, case_id, payload, device).event_id
 

@@ -1,0 +1,8 @@
+"""The feature list: one line per feature, each the module holding its `FEATURE`
+descriptor (app/log/registry.py). Folds run in phase order, then in this order."""
+
+FEATURES = [
+    "app.review.feature",  # cases, leases, decisions, escalations, notes, links, team settings
+    "app.wellbeing.feature",  # exposure (views, reveals), breaks, the team's filter layer
+    "app.qa.feature",  # QA sampling, blind re-review, gold sets, calibration, decision facts
+]
