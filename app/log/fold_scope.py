@@ -86,6 +86,12 @@ class _Shape:
 _SHAPES: dict[type[Any], _Shape] = {}
 
 
+def _order_of(model: type[Any]) -> int:
+    """Where a model's rows are written: the shared tables in foreign-key order, then a
+    feature's own tables (which reference none of them)."""
+    return _TABLE_ORDER.get(model.__tablename__, len(_TABLE_ORDER))
+
+
 def _shape(model: type[Any]) -> _Shape:
     shape = _SHAPES.get(model)
     if shape is None:
@@ -214,7 +220,7 @@ class FoldScope:
             for row in self.pending:
                 state = row.__dict__
                 model = state["_model"]
-                group = (_TABLE_ORDER[model.__tablename__], model, frozenset(state["_given"]))
+                group = (_order_of(model), model, frozenset(state["_given"]))
                 inserts.setdefault(group, []).append(state)
                 state["_dirty"] = set()
             self.pending = []
@@ -224,7 +230,7 @@ class FoldScope:
             updates: dict[tuple[int, type[Any], frozenset[str]], list[PendingRow]] = {}
             for row in self.changed:
                 model = row._model
-                order = _TABLE_ORDER[model.__tablename__]
+                order = _order_of(model)
                 updates.setdefault((order, model, frozenset(row._dirty or ())), []).append(row)
             self.changed.clear()  # the list every row of the scope reports its changes to
             for (_order, model, keys), rows in sorted(updates.items(), key=_by_order):

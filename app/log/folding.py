@@ -173,20 +173,19 @@ def record_of(row: Event) -> EventRecord:
     )
 
 
-# Called with the ids of cases about to be deleted for a refold, so that counts kept
-# beside the case rows (queue depth) let go of them first.
-ForgetHook = Any
-
-
 def refold_cases(session: Session, case_ids: Iterable[str]) -> None:
     """Recompute the projections of these cases from their events, in canonical order."""
     ids = sorted(set(case_ids))
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        # Every case-keyed projection row hangs off its case (ON DELETE CASCADE); the
-        # queue-depth counts are let go of before the cases go.
+        # The queue-depth counts are let go of before the cases go; every feature's
+        # case-keyed rows go with their case (explicitly: a feature's own table may have
+        # no foreign key to it).
         for status_key in scope_rows.depth_keys_of(session, chunk):
             scope_rows.add_depth(session, status_key, -1)
+        for model in registry().tables():
+            if "case_id" in model.__table__.c:
+                session.execute(delete(model).where(model.case_id.in_(chunk)))
         session.execute(delete(Case).where(Case.case_id.in_(chunk)))
         rows = session.scalars(
             select(Event).where(Event.case_id.in_(chunk)).order_by(*CANONICAL_ORDER)

@@ -57,9 +57,21 @@ class LocalStore:
         self.sessions = SessionSource(self.engine)
         self.blobs = BlobStore(data_dir / "media")
         self.device_id = self._ensure_device()
-        if schema_before is not None and schema_before != current_revision(self.engine):
+        added = self._create_feature_tables()
+        if added or (schema_before is not None and schema_before != current_revision(self.engine)):
             # New projection columns and tables start empty: fill them from the log.
             self.rebuild_projections()
+
+    def _create_feature_tables(self) -> bool:
+        """Create the tables installed features bring without a migration; whether any
+        was new (then the log is folded again to fill it)."""
+        added = False
+        with self.engine.begin() as conn:
+            for table in registry().own_tables():
+                if not self.engine.dialect.has_table(conn, table.name):
+                    table.create(conn)
+                    added = True
+        return added
 
     def close(self) -> None:
         """Release the database connections."""
