@@ -183,7 +183,7 @@ class Decision(Base):
     final: Mapped[bool] = mapped_column(server_default="0")
 
 
-# --- Lead tools (issue 6): projections the QA and dashboard queries need -------------
+# --- Lead tools: projections the QA and dashboard queries need -------------
 # Every row hangs off a case (ON DELETE CASCADE), so refolding a case clears them too.
 
 
@@ -316,7 +316,7 @@ class ExposureCaseDay(Base):
     decisions: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# --- Review workflow (issue 4): queue depth, escalations, notes, links, hashes -------
+# --- Review workflow: queue depth, escalations, notes, links, hashes -------
 
 
 class QueueDepth(Base):

@@ -19,7 +19,7 @@ from app.cli.sync_commands import (
     password_of,
     workstation,
 )
-from app.sync.hub_import import seed_hub_demo
+from app.demo.hub import seed_hub_demo
 from app.sync.login import HubAccounts, connect
 from app.sync.workahead import DEFAULT_HOURS, check_out
 

@@ -28,13 +28,13 @@ log = logging.getLogger(__name__)
 # Feature modules that add subcommands: each has `register(subparsers)` and sets a
 # `handler` default taking the parsed args and returning an exit status.
 COMMAND_MODULES: list[str] = [
-    # Wellbeing viewer (issue 3): `veil media check FILE...`.
+    # Wellbeing viewer: `veil media check FILE...`.
     "app.cli.media",
-    # Lead tools (issue 6): `veil audit verify`, `veil export ...`, `veil qa draw`.
+    # Lead tools: `veil audit verify`, `veil export ...`, `veil qa draw`.
     "app.cli.audit",
     "app.cli.exports",
     "app.cli.qa",
-    # Team hub and sync (issue 5): `veil sync`, `veil cases`, `veil hub`, `import --hub`.
+    # Team hub and sync: `veil sync`, `veil cases`, `veil hub`, `import --hub`.
     "app.cli.sync",
 ]
 
@@ -131,7 +131,7 @@ def _demo(args: argparse.Namespace) -> int:
             print("veil: this store already has users; demo data is only seeded into an empty one")
             return 1
         report, logins = seed_demo(store, policies())
-        # Lead tools (issue 6): weeks of team history, so QA and dashboards have data.
+        # Lead tools: weeks of team history, so QA and dashboards have data.
         from app.demo.lead import seed_lead_demo
 
         history = seed_lead_demo(store, policies())

@@ -29,10 +29,10 @@ class EventKind(StrEnum):
     QA_VERDICT = "qa.verdict"
     INCIDENT_OPENED = "incident.opened"
     TEAM_FILTERS_SET = "team.filters_set"
-    # Review workflow (issue 4): a reviewer's break, and team-wide settings a lead makes.
+    # Review workflow: a reviewer's break, and team-wide settings a lead makes.
     BREAK_TAKEN = "break.taken"
     TEAM_SETTING = "team.setting"
-    # Lead tools (issue 6): QA sampling rules, blind re-review, gold sets, calibration.
+    # Lead tools: QA sampling rules, blind re-review, gold sets, calibration.
     QA_RULE_SET = "qa.rule_set"
     QA_ASSIGNED = "qa.assigned"
     QA_REVIEW = "qa.review"

@@ -8,20 +8,16 @@ sync brings the new cases back down as the hub recorded them.
 
 from __future__ import annotations
 
-import secrets
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.demo.cases import write_demo_feed
 from app.domain.policies import PolicySet
 from app.review.intake import Intake, IntakeReport
-from app.sync.client import HubRejected, HubUser
+from app.sync.client import HubUser
 from app.sync.engine import SyncEngine
 
 INTAKE_BATCH = 500
-DEMO_PEOPLE = (("mod", "moderator", ()), ("analyst", "analyst", ("child_safety",)))
 
 
 @dataclass
@@ -76,34 +72,3 @@ def _send(
     answer = client.intake(specs)
     report.created += [c["external_id"] for c in answer["created"]]
     report.skipped += list(answer["skipped"])
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    """A demo account made on the hub, and its password (shown once; empty if it existed)."""
-
-    username: str
-    role: str
-    password: str
-
-
-def seed_hub_demo(
-    engine: SyncEngine, policies: PolicySet, lead: str, seed: int = 7
-) -> tuple[HubImportReport, list[DemoPerson]]:
-    """As a lead: the demo cases on the hub, and a moderator and an analyst in the team."""
-    client, who = engine.authorized(lead), engine.who(lead)
-    people = []
-    for username, role, clearances in DEMO_PEOPLE:
-        password = f"{username}-{secrets.token_hex(4)}"
-        granted = [c for c in clearances if c in who.clearances]
-        try:
-            client.add_user(username, password, role, who.team, granted)
-        except HubRejected as exc:
-            if exc.status != 409:
-                raise
-            password = ""  # made by an earlier run; its password was shown then
-        people.append(DemoPerson(username, role, password))
-    with tempfile.TemporaryDirectory(prefix="veil-hub-demo-") as tmp:
-        feed = write_demo_feed(Path(tmp), policies, engine.store.clock.now(), seed)
-        report = import_to_hub(engine, policies, lead, feed, Path(tmp))
-    return report, people

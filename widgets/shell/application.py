@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 # Each feature adds its menus, panels and keys to the window from its own module.
 FEATURES: list[Callable[[MainWindow], None]] = [
-    wellbeing.install,  # issue 3: reveal lens/hold, safe screen, video, text masking, exposure
-    lead_tools.install,  # issue 6: dashboard, QA, gold, calibration, audit trail, feedback
-    sync_feature.install,  # issue 5: hub status, sync now, work ahead, conflicts
+    wellbeing.install,  # reveal lens/hold, safe screen, video, text masking, exposure
+    lead_tools.install,  # dashboard, QA, gold, calibration, audit trail, feedback
+    sync_feature.install,  # hub status, sync now, work ahead, conflicts
 ]
 
 
@@ -62,12 +62,12 @@ def load_stylesheet() -> str:
 def open_workstation_store(folder: Path, policy_set: PolicySet) -> LocalStore:
     """Open the local store; on first start seed the demo and print its logins."""
     store = LocalStore(folder)
-    # A hub workstation (issue 5) starts empty and gets its cases from the hub.
+    # A hub workstation starts empty and gets its cases from the hub.
     if Accounts(store).count() == 0 and not sync_feature.hub_workstation(store):
         print(f"First start: seeding demo data into {folder} …", flush=True)
         report, logins = seed_demo(store, policy_set)
         print(report.summary())
-        # Lead tools (issue 6): weeks of team history for QA, dashboards and audits.
+        # Lead tools: weeks of team history for QA, dashboards and audits.
         print(seed_lead_demo(store, policy_set).summary(), flush=True)
         text = format_logins(logins)
         print(text, flush=True)
