@@ -47,7 +47,13 @@ def _writer_holding_lock(store: LocalStore) -> Iterator[None]:
     def write() -> None:
         try:
             with store.transaction() as session:
-                store.append(session, actor="intake", kind="note.added", case_id="c1", payload={})
+                store.append(
+                    session,
+                    actor="intake",
+                    kind="note.added",
+                    case_id="c1",
+                    payload={"text": "held"},
+                )
                 holding.set()
                 release.wait(timeout=30)
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
@@ -109,7 +115,7 @@ def test_an_orm_write_inside_a_read_raises(store: LocalStore) -> None:
 
 def test_an_append_inside_a_read_raises(store: LocalStore) -> None:
     with pytest.raises(StoreError, match="read-only transaction"), store.read() as session:
-        store.append(session, actor="mod", kind="note.added", case_id=None, payload={})
+        store.append(session, actor="mod", kind="note.added", case_id=None, payload={"text": "x"})
     assert store.event_count() == 0
 
 
