@@ -7,8 +7,10 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 
@@ -52,6 +54,31 @@ class Reviewer:
     def at_least(self, role: Role) -> bool:
         """True when this person's role is `role` or above."""
         return self.role.rank >= role.rank
+
+    def cleared_for(self, clearance: str | None) -> bool:
+        """Whether this person may see an item needing this clearance."""
+        return cleared(clearance, self.clearances)
+
+
+def cleared(clearance: str | None, clearances: Collection[str]) -> bool:
+    """The one clearance rule: an item with no clearance is open to everyone on the team;
+    one with a clearance (e.g. child_safety) only to people holding it."""
+    return not clearance or clearance in clearances
+
+
+def cleared_sql(column: Any, clearances: Collection[str]) -> Any:
+    """The same rule as a SQL condition on a clearance column."""
+    return column.is_(None) | column.in_(sorted(clearances))
+
+
+def reviewer_of(user: User) -> Reviewer:
+    """The one place a Reviewer is built from a stored user row."""
+    return Reviewer(
+        user.username,
+        user.display_name,
+        Role(user.role),
+        frozenset(json.loads(user.clearances)),
+    )
 
 
 def hash_password(password: str) -> str:
@@ -125,18 +152,9 @@ class Accounts:
             user = session.get(User, username)
         if user is None or user.disabled or not verify_password(password, user.password_hash):
             raise AuthError("wrong user name or password")
-        return _reviewer(user)
+        return reviewer_of(user)
 
     def count(self) -> int:
         """How many accounts exist."""
         with self._store.transaction() as session:
             return len(session.scalars(select(User.username)).all())
-
-
-def _reviewer(user: User) -> Reviewer:
-    return Reviewer(
-        user.username,
-        user.display_name,
-        Role(user.role),
-        frozenset(json.loads(user.clearances)),
-    )

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.people import cleared
 from app.log.registry import Audience, registry
 
 ROLES = ("moderator", "analyst", "lead")
@@ -69,7 +70,7 @@ class Principal:
 
     def may_see_case(self, team: str, clearance: str | None) -> bool:
         """Whether a case of team with clearance is visible to this caller."""
-        return team == self.team and (clearance is None or clearance in self.clearances)
+        return team == self.team and cleared(clearance, self.clearances)
 
     def others_hidden_kinds(self) -> frozenset[str]:
         """Kinds this caller receives only when they authored the event themselves."""

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, select, tuple_, update
 
 from app.domain.kinds import EventKind
+from app.domain.people import cleared_sql
 from app.hub.access import Principal
 from app.hub.errors import HubError
 from app.hub.log import Scope
@@ -29,7 +30,7 @@ STATUS_AFTER = {
 
 def visible_cases(user: Principal) -> ColumnElement[bool]:
     """SQL condition: the cases row is one user may see (team, clearance)."""
-    cleared = or_(Case.clearance.is_(None), Case.clearance.in_(sorted(user.clearances)))
+    cleared = cleared_sql(Case.clearance, user.clearances)
     return and_(Case.team == user.team, cleared)
 
 

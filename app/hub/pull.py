@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, or_, select
 
+from app.domain.people import cleared_sql
 from app.hub.access import Principal
 from app.hub.errors import HubError
 from app.hub.schemas import MAX_PULL_LIMIT
@@ -39,7 +40,7 @@ WIRE_COLUMNS = (
 
 def visible_events(user: Principal) -> ColumnElement[bool]:
     """SQL condition: the events row is one user may receive (see app/hub/access.py)."""
-    cleared = or_(Event.clearance.is_(None), Event.clearance.in_(sorted(user.clearances)))
+    cleared = cleared_sql(Event.clearance, user.clearances)
     condition = and_(Event.team == user.team, cleared)
     hidden = user.others_hidden_kinds()
     if hidden:

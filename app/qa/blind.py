@@ -203,7 +203,7 @@ class BlindReview:
         return self._may_see(case) and not taken
 
     def _may_see(self, case: Case) -> bool:
-        return case.clearance is None or case.clearance in self.auditor.clearances
+        return self.auditor.cleared_for(case.clearance)
 
     def _append(
         self, session: Session, audit: QaAudit, kind: EventKind, payload: Mapping[str, object]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.people import Reviewer
+from app.domain.people import Reviewer, cleared_sql
 from app.review.reviewdesk import AccessDenied, MediaRef
 from db.models import Case, GoldCopy, MediaItem
 
@@ -37,7 +37,7 @@ def case_content(session: Session, case_id: str, person: Reviewer) -> CaseConten
     case = session.get(Case, case_id)
     if case is None:
         raise KeyError(f"no case {case_id}")
-    if case.clearance and case.clearance not in person.clearances:
+    if not person.cleared_for(case.clearance):
         raise AccessDenied(f"this case needs the {case.clearance} clearance")
     media = session.scalars(
         select(MediaItem).where(MediaItem.case_id == case_id).order_by(MediaItem.position)
@@ -74,7 +74,7 @@ def recent_decided(session: Session, person: Reviewer, limit: int = 300) -> list
         .where(
             Case.decision_action.is_not(None),
             Case.case_id.not_in(select(GoldCopy.case_id)),
-            Case.clearance.is_(None) | Case.clearance.in_(sorted(person.clearances)),
+            cleared_sql(Case.clearance, person.clearances),
         )
         .order_by(Case.updated_at.desc())
         .limit(limit)

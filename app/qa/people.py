@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 
-from app.domain.people import Reviewer, Role
+from app.domain.people import Reviewer, reviewer_of
 from app.log.store import LocalStore
 from db.models import User
 
@@ -33,6 +31,4 @@ def display_names(store: LocalStore) -> dict[str, str]:
         return dict(session.execute(select(User.username, User.display_name)).all())
 
 
-def _reviewer(user: User) -> Reviewer:
-    clearances = frozenset(json.loads(user.clearances))
-    return Reviewer(user.username, user.display_name, Role(user.role), clearances)
+_reviewer = reviewer_of

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select
 
 from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
-from app.domain.people import Reviewer, Role
+from app.domain.people import Reviewer, Role, cleared_sql
 from app.domain.policies import PolicySet
 from app.log.events import EventRecord
 from app.log.store import LocalStore
@@ -110,7 +110,8 @@ class Adjudication:
             )
 
     def _cleared(self) -> ColumnElement[bool]:
-        return Case.clearance.is_(None) | Case.clearance.in_(sorted(self.lead.clearances))
+        cleared: ColumnElement[bool] = cleared_sql(Case.clearance, self.lead.clearances)
+        return cleared
 
 
 def _standing(event: EventRecord) -> StandingDecision:

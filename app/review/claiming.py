@@ -10,7 +10,6 @@ store are never handed the same case.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
-from app.domain.people import Reviewer, Role
+from app.domain.people import Reviewer, Role, reviewer_of
 from app.log.clock import iso, parse_iso
 from app.log.events import EventRecord
 from app.review.claim import (
@@ -145,9 +144,7 @@ class ClaimCommands(DeskCore):
             case = self._visible_case(session, case_id)
             target = _reviewer(session, username)
             queue = self.queues[case.queue]
-            if not queue.may_work(target) or (
-                case.clearance and case.clearance not in target.clearances
-            ):
+            if not queue.may_work(target) or (not target.cleared_for(case.clearance)):
                 raise AccessDenied(f"{username} may not work the {queue.name} queue")
             next_status(case.status, Command.REASSIGN)
             expires = self.store.clock.now() + timedelta(seconds=ASSIGN_SECONDS)
@@ -163,7 +160,7 @@ class ClaimCommands(DeskCore):
             out = []
             for user in session.scalars(select(User).where(User.disabled.is_(False))):
                 person = _reviewer(session, user.username)
-                cleared = not case.clearance or case.clearance in person.clearances
+                cleared = person.cleared_for(case.clearance)
                 if queue.may_work(person) and cleared:
                     out.append((user.username, f"{user.display_name} ({user.role})"))
             return out
@@ -303,6 +300,4 @@ def _reviewer(session: Session, username: str) -> Reviewer:
     user = session.get(User, username)
     if user is None or user.disabled:
         raise KeyError(f"no active user {username!r}")
-    return Reviewer(
-        user.username, user.display_name, Role(user.role), frozenset(json.loads(user.clearances))
-    )
+    return reviewer_of(user)

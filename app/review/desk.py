@@ -22,7 +22,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 
 from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
-from app.domain.people import Reviewer, Role
+from app.domain.people import Reviewer, Role, cleared_sql
 from app.domain.policies import PolicySet
 from app.domain.queues import Queue, QueueSet, bundled_queues
 from app.log.clock import iso
@@ -155,8 +155,7 @@ class DeskCore:
     # --- rules shared by the commands --------------------------------------------
 
     def _visible(self) -> ColumnElement[bool]:
-        clearances = list(self.reviewer.clearances)
-        visible = Case.clearance.is_(None) | Case.clearance.in_(clearances)
+        visible: ColumnElement[bool] = cleared_sql(Case.clearance, self.reviewer.clearances)
         if not self.reviewer.at_least(Role.ANALYST):
             escalation = [q.id for q in self.queues if q.escalation] or [ESCALATION_QUEUE]
             visible &= Case.queue.not_in(escalation)
@@ -166,7 +165,7 @@ class DeskCore:
         case = session.get(Case, case_id)
         if case is None:
             raise KeyError(f"no case {case_id}")
-        if case.clearance and case.clearance not in self.reviewer.clearances:
+        if not self.reviewer.cleared_for(case.clearance):
             raise AccessDenied(f"this case needs the {case.clearance} clearance")
         return case
 

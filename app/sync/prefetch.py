@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from app.domain.people import cleared_sql
 from app.log.store import LocalStore
 from app.review.reviewdesk import ESCALATION_QUEUE, OPEN_STATUSES
 from app.sync.client import HubUser
@@ -42,7 +43,7 @@ def media_of(store: LocalStore, case_ids: Sequence[str]) -> list[str]:
 
 
 def _queue_head(user: HubUser, count: int) -> Select[Any]:
-    visible = Case.clearance.is_(None) | Case.clearance.in_(list(user.clearances))
+    visible = cleared_sql(Case.clearance, user.clearances)
     query = select(Case.case_id).where(Case.status.in_(OPEN_STATUSES), visible)
     if user.role == "moderator":
         query = query.where(Case.queue != ESCALATION_QUEUE)
