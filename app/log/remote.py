@@ -30,6 +30,9 @@ class RemoteBatch:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # What this batch changed: cases whose projections moved, kinds of the new events.
+        self.case_ids: set[str] = set()
+        self.kinds: set[str] = set()
 
     def apply(
         self, records: Sequence[EventRecord], payload_json: Mapping[str, str] | None = None
@@ -61,6 +64,8 @@ class RemoteBatch:
                 if rec.case_id is None or rec.case_id in settled_ids:
                     apply_event(ctx, rec)
         refold_cases(self.session, (set(by_case) | late_cases) - settled_ids)
+        self.case_ids |= set(by_case) | late_cases
+        self.kinds |= {r.kind for r in fresh}
         return len(fresh)
 
     def acknowledge(self, acks: dict[str, int]) -> None:
@@ -74,6 +79,7 @@ class RemoteBatch:
         still_pending = self._pending_cases(touched)
         if still_pending:
             refold_cases(self.session, still_pending)
+            self.case_ids |= still_pending
 
     def _known(self, event_ids: Iterable[str]) -> dict[str, int | None]:
         found = select_in(self.session, "events", ["event_id", "server_seq"], "event_id", event_ids)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.log.changes import ChangeFeed, Listener
 from app.log.clock import Clock, SystemClock, iso
 from app.log.events import (
     GENESIS_HASH,
@@ -50,6 +51,7 @@ class LocalStore:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
+        self.changes = ChangeFeed()
         self.engine = sqlite_engine(data_dir / DB_FILENAME)
         self._checkpointer = WalCheckpointer(data_dir / DB_FILENAME)
         schema_before = current_revision(self.engine)
@@ -79,10 +81,25 @@ class LocalStore:
         self.engine.dispose()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE), committed with synchronous=FULL."""
+    def transaction(self, on_commit: Listener | None = None) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE), committed with synchronous=FULL.
+
+        Once it has committed, what it changed goes to `on_commit` (if given) and to the
+        store's listeners (`on_change`); a rolled-back transaction tells nobody."""
         with self.sessions.transaction() as session:
-            yield session
+            self.changes.begin(session)
+            try:
+                yield session
+            finally:
+                change = self.changes.end(session)
+        if on_commit is not None:
+            on_commit(change)
+        self.changes.publish(change)
+
+    def on_change(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` with each committed Change (on the writing thread); returns the
+        call that unsubscribes it."""
+        return self.changes.subscribe(listener)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -129,6 +146,7 @@ class LocalStore:
         device.last_hash = record.hash
         session.flush()
         fold_one(session, record)
+        self.changes.note(session, (case_id,), (record.kind,))
         return record
 
     def events(self, case_id: str | None = None) -> list[EventRecord]:
@@ -177,7 +195,9 @@ class LocalStore:
     def mark_acked(self, acks: dict[str, int]) -> None:
         """Record the hub's server_seq for acknowledged events, in one transaction."""
         with self.transaction() as session:
-            RemoteBatch(session).acknowledge(acks)
+            batch = RemoteBatch(session)
+            batch.acknowledge(acks)
+            self.changes.note(session, batch.case_ids, batch.kinds)
 
     def apply_remote(
         self,
@@ -203,7 +223,9 @@ class LocalStore:
         gc.disable()
         try:
             with self.transaction() as session:
-                new = RemoteBatch(session).apply(list(records), payload_json)
+                batch = RemoteBatch(session)
+                new = batch.apply(list(records), payload_json)
+                self.changes.note(session, batch.case_ids, batch.kinds)
                 if midway is not None:
                     midway()
                 self._device_of(session, actor).sync_cursor = cursor
