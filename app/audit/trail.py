@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
@@ -18,6 +19,7 @@ from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.log.events import EventRecord
 from app.log.folding import record_of
+from app.log.registry import PayloadError, registry
 from app.log.store import LocalStore
 from app.review.reviewdesk import AccessDenied
 from db.models import Case, Event
@@ -146,34 +148,43 @@ def _row(ev: Event, title: str | None) -> TrailRow:
     )
 
 
-def summarise(kind: str, p: dict[str, object]) -> str:
-    """A one-line description of an event's payload for the trail's list."""
+def summarise(kind: str, payload: Mapping[str, Any]) -> str:
+    """A one-line description of an event's payload for the trail's list.
+
+    Read from the kind's typed payload; an undeclared kind, a payload that does not decode
+    and a kind with no line of its own show their stored fields.
+    """
+    try:
+        p: Any = registry().decode(kind, payload)
+    except PayloadError:
+        return _fields(payload)
     match kind:
         case K.CASE_INGESTED:
-            return f"{p.get('category')} severity {p.get('severity')} into {p.get('queue')}"
+            return f"{p.category} severity {p.severity} into {p.queue}"
         case K.CASE_LEASED:
-            return f"leased to {p.get('holder')} until {str(p.get('expires_at', ''))[:16]}"
+            return f"leased to {p.holder} until {(p.expires_at or '')[:16]}"
         case K.DECISION_RECORDED:
-            return f"decided {p.get('action')} under {p.get('category')}"
+            return f"decided {p.action} under {p.category}"
         case K.CASE_ESCALATED:
-            return f"escalated: {p.get('reason')}"
+            return f"escalated: {p.reason}"
         case K.MEDIA_REVEALED:
-            share = float(p.get("area_share", 0.0))  # type: ignore[arg-type]
-            return (
-                f"revealed {p.get('seconds')} s over {share:.0%} of the picture ({p.get('mode')})"
-            )
+            return f"revealed {p.seconds} s over {p.area_share:.0%} of the picture ({p.mode})"
         case K.MEDIA_VIEWED:
-            return f"viewed {p.get('seconds')} s, filtered ({p.get('pipeline')})"
+            return f"viewed {p.seconds} s, filtered ({p.pipeline})"
         case K.QA_ASSIGNED:
-            return f"drawn for QA ({str(p.get('reason', '')).replace('_', ' ')})"
+            return f"drawn for QA ({p.reason.replace('_', ' ')})"
         case K.QA_REVIEW:
-            return f"blind call: {p.get('action')} under {p.get('policy')}"
+            return f"blind call: {p.action} under {p.policy}"
         case K.QA_VERDICT:
-            verdict = str(p.get("verdict"))
-            return verdict if verdict == "agree" else f"{verdict}: should be {p.get('action')}"
+            return p.verdict if p.verdict == "agree" else f"{p.verdict}: should be {p.action}"
         case K.GOLD_MARKED:
-            return f"marked gold: {p.get('action')}"
+            return f"marked gold: {p.action}"
         case _:
-            return ", ".join(
-                f"{k}={v}" for k, v in sorted(p.items()) if not isinstance(v, dict | list)
-            )[:160]
+            return _fields(payload)
+
+
+def _fields(payload: Mapping[str, Any]) -> str:
+    # The stored fields as written (the generic line: any kind, any payload).
+    return ", ".join(
+        f"{k}={v}" for k, v in sorted(payload.items()) if not isinstance(v, dict | list)
+    )[:160]

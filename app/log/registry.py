@@ -85,8 +85,9 @@ class Audience(IntEnum):
 # A fold: (context, the case row, the event). The case row is None only for team events
 # and for the kind that creates the case; folds of other kinds may take it as a Case.
 FoldFn = Callable[["FoldContext", Any, "EventRecord"], None]
-# A kind's line in the case timeline: (payload, the policy set, item numbers by sha256).
-Describe = Callable[[Mapping[str, Any], Any, dict[str, int]], str]
+# A kind's line in the case timeline: (the kind's typed payload, the policy set, item
+# numbers by sha256). A payload that does not decode shows its stored fields instead.
+Describe = Callable[[Any, Any, dict[str, int]], str]
 
 
 @dataclass(frozen=True)

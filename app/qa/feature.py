@@ -6,7 +6,6 @@ from __future__ import annotations
 from app.log.registry import Audience, Feature, Fold, Kind, Phase
 from app.qa import kinds
 from app.qa import projection as folds
-from app.review.timeline import describe_fields
 from db.models import DecisionFact, ExposureCaseDay, GoldCaseRow, GoldCopy, QaAudit
 
 
@@ -22,7 +21,6 @@ def _lead_kind(name: str, payload: type[kinds.Payload], label: str, **more: obje
         label,
         author_role="lead",
         audience=Audience.LEADS,
-        describe=describe_fields,
         **more,  # type: ignore[arg-type]
     )
 
@@ -43,7 +41,6 @@ FEATURE = Feature(
             "Calibration opened",
             on_case=False,
             author_role="lead",
-            describe=describe_fields,
         ),
         Kind("calibration.voted", kinds.CalibrationVoted, "Calibration call"),
         Kind(
@@ -52,7 +49,6 @@ FEATURE = Feature(
             "Calibration closed",
             on_case=False,
             author_role="lead",
-            describe=describe_fields,
         ),
     ),
     folds=(

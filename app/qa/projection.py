@@ -16,7 +16,10 @@ from app.domain.kinds import EventKind
 from app.log.clock import parse_iso
 from app.log.events import EventRecord, sorted_json
 from app.log.folding import FoldContext
+from app.qa.kinds import GoldInserted, GoldMarked, QaAssigned, QaReview, QaVerdict
 from app.qa.sla import DEFAULT_SLA
+from app.review.kinds import DecisionRecorded, DecisionRetracted
+from app.wellbeing.kinds import MediaRevealed, MediaViewed
 from db.models import (
     Case,
     DecisionFact,
@@ -43,18 +46,17 @@ def epoch(text: str) -> float:
 
 
 def decided(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
-    exposure = p.get("exposure") or {}
+    p = ctx.typed(DecisionRecorded)
     _add_fact(
         ctx,
         case,
         rec,
         kind="decision",
         queue=case.queue,
-        policy=str(p.get("category") or case.category),
-        action=str(p["action"]),
-        unfiltered=float(exposure.get("unfiltered_seconds", 0.0)),
-        reveals=int(exposure.get("reveals", 0)),
+        policy=p.category or case.category,
+        action=p.action,
+        unfiltered=p.exposure.unfiltered_seconds if p.exposure else 0.0,
+        reveals=p.exposure.reveals if p.exposure else 0,
     )
 
 
@@ -142,7 +144,7 @@ def track_claims(_ctx: FoldContext, case: Case | None, rec: EventRecord) -> None
 
 
 def retracted(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    fact = ctx.row(DecisionFact, str(rec.payload.get("decision")), case.case_id)
+    fact = ctx.row(DecisionFact, ctx.typed(DecisionRetracted).decision, case.case_id)
     if fact is not None:
         fact.retracted = True
 
@@ -171,73 +173,74 @@ def _exposure_row(ctx: FoldContext, rec: EventRecord, case: Case) -> ExposureCas
 def viewed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     row = _exposure_row(ctx, rec, case)
     items = json.loads(row.items)
-    item = str(rec.payload.get("item", ""))
+    item = ctx.typed(MediaViewed).item
     if item not in items:
         row.items = json.dumps([*items, item])
         row.items_viewed = len(items) + 1
 
 
 def revealed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
+    p = ctx.typed(MediaRevealed)
     row = _exposure_row(ctx, rec, case)
-    row.unfiltered_seconds += float(p.get("seconds", 0.0)) * float(p.get("area_share", 0.0))
+    row.unfiltered_seconds += p.seconds * p.area_share
 
 
 # --- QA audits -------------------------------------------------------------------------
 
 
 def assigned(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
-    if ctx.row(QaAudit, p["decision"], case.case_id) is not None:
+    p = ctx.typed(QaAssigned)
+    if ctx.row(QaAudit, p.decision, case.case_id) is not None:
         return
     ctx.new_row(
         QaAudit,
-        decision_event_id=p["decision"],
+        decision_event_id=p.decision,
         case_id=case.case_id,
-        reviewer=p["reviewer"],
-        queue=p["queue"],
-        policy=p["policy"],
-        original_action=p["action"],
-        reason=p["reason"],
+        reviewer=p.reviewer,
+        queue=p.queue,
+        policy=p.policy,
+        original_action=p.action,
+        reason=p.reason,
         assigned_at=rec.created_at,
         note="",
     )
 
 
 def reviewed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    audit = ctx.row(QaAudit, rec.payload["decision"], case.case_id)
+    p = ctx.typed(QaReview)
+    audit = ctx.row(QaAudit, p.decision, case.case_id)
     # The first blind call stands; a second auditor's (offline, concurrent) is only logged.
     if audit is None or audit.blind_action is not None:
         return
     audit.auditor = rec.actor
-    audit.blind_policy = rec.payload["policy"]
-    audit.blind_action = rec.payload["action"]
+    audit.blind_policy = p.policy
+    audit.blind_action = p.action
     audit.blind_at = rec.created_at
 
 
 def verdict(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
-    p = rec.payload
-    audit = ctx.row(QaAudit, p["decision"], case.case_id)
+    p = ctx.typed(QaVerdict)
+    audit = ctx.row(QaAudit, p.decision, case.case_id)
     if audit is None:
         # A reviewer's workstation gets the verdict on their decision, never the draw.
         audit = ctx.new_row(
             QaAudit,
-            decision_event_id=p["decision"],
+            decision_event_id=p.decision,
             case_id=case.case_id,
-            reviewer=p["reviewer"],
-            queue=p["queue"],
-            policy=p["original_policy"],
-            original_action=p["original_action"],
+            reviewer=p.reviewer,
+            queue=p.queue,
+            policy=p.original_policy,
+            original_action=p.original_action,
             reason="",
             assigned_at=rec.created_at,
         )
     if audit.verdict is not None:
         return
     audit.auditor = audit.auditor or rec.actor
-    audit.verdict = p["verdict"]
-    audit.corrected_policy = p["policy"]
-    audit.corrected_action = p["action"]
-    audit.note = p.get("note", "")
+    audit.verdict = p.verdict
+    audit.corrected_policy = p.policy
+    audit.corrected_action = p.action
+    audit.note = p.note
     audit.verdict_at = rec.created_at
 
 
@@ -245,12 +248,13 @@ def verdict(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
 
 
 def gold_marked(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    p = ctx.typed(GoldMarked)
     row = ctx.row(GoldCaseRow, case.case_id, case.case_id)
     if row is None:
         row = ctx.new_row(GoldCaseRow, case_id=case.case_id)
-    row.policy = rec.payload["policy"]
-    row.expected_action = rec.payload["action"]
-    row.note = rec.payload.get("note", "")
+    row.policy = p.policy
+    row.expected_action = p.action
+    row.note = p.note
     row.marked_by = rec.actor
     row.marked_at = rec.created_at
     row.active = True
@@ -264,11 +268,12 @@ def gold_unmarked(ctx: FoldContext, case: Case, _rec: EventRecord) -> None:
 
 def gold_inserted(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     if ctx.row(GoldCopy, case.case_id, case.case_id) is None:
+        p = ctx.typed(GoldInserted)
         ctx.new_row(
             GoldCopy,
             case_id=case.case_id,
-            gold_case_id=rec.payload["gold_case"],
-            queue=rec.payload["queue"],
-            position=int(rec.payload["position"]),
+            gold_case_id=p.gold_case,
+            queue=p.queue,
+            position=p.position,
             inserted_at=rec.created_at,
         )

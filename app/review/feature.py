@@ -61,13 +61,12 @@ FEATURE = Feature(
         Kind(DECIDED, kinds.DecisionRecorded, "Decided", describe=words.describe_decided),
         Kind(RETRACTED, kinds.DecisionRetracted, "Retracted", describe=words.describe_retracted),
         Kind(ESCALATED, kinds.CaseEscalated, "Escalated", describe=words.describe_escalated),
-        Kind(CLOSED, kinds.CaseClosed, "Closed", describe=words.describe_fields),
+        Kind(CLOSED, kinds.CaseClosed, "Closed"),
         Kind(
             ADJUDICATED,
             kinds.CaseAdjudicated,
             "Adjudicated",
             author_role="lead",
-            describe=words.describe_fields,
         ),
         Kind(
             NOTED,

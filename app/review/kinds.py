@@ -91,6 +91,11 @@ class DecisionRecorded(Payload, frozen=True):
     exposure: Exposure | None = None
 
 
+def evidence_marks(payload: object) -> list[dict[str, Any]]:
+    """The evidence marks of a typed payload: a decision's, else none."""
+    return list(payload.evidence_marks) if isinstance(payload, DecisionRecorded) else []
+
+
 class DecisionRetracted(Payload, frozen=True):
     """`decision.retracted`: a decision taken back (undo or retract); never a deletion."""
 

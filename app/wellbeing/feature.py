@@ -29,7 +29,6 @@ FEATURE = Feature(
             kinds.BreakTaken,
             "Break",
             on_case=False,
-            describe=words.describe_fields,
         ),
         Kind(
             "team.filters_set",
@@ -37,7 +36,6 @@ FEATURE = Feature(
             "Team filters",
             on_case=False,
             author_role="lead",
-            describe=words.describe_fields,
         ),
     ),
 )

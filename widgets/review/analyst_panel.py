@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.review.kinds import evidence_marks
 from app.review.reviewdesk import AccessDenied, FormError, ReviewDesk
 
-PayloadRole = Qt.ItemDataRole.UserRole + 1
+MarksRole = Qt.ItemDataRole.UserRole + 1  # a timeline line's evidence marks
 
 
 class CaseHistoryPanel(QWidget):
@@ -93,8 +94,9 @@ class CaseHistoryPanel(QWidget):
         for entry in entries:
             when = entry.at[5:16].replace("T", " ")
             item = QListWidgetItem(f"{when} · {entry.actor} · {entry.label}\n{entry.text}")
-            item.setData(PayloadRole, dict(entry.payload))
-            if entry.payload.get("evidence_marks"):
+            marks = evidence_marks(entry.typed)
+            item.setData(MarksRole, marks)
+            if marks:
                 item.setToolTip("Enter shows the evidence marks on the filtered media")
             self.timeline.addItem(item)
         for note in self.desk.notes(self.case_id):
@@ -119,7 +121,6 @@ class CaseHistoryPanel(QWidget):
         self.changed.emit()
 
     def _activated(self, item: QListWidgetItem) -> None:
-        payload = item.data(PayloadRole) or {}
-        marks = payload.get("evidence_marks") or []
+        marks = item.data(MarksRole) or []
         if marks:
             self.evidence_requested.emit(list(marks))

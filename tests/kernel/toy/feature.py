@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from app.log.events import EventRecord
 from app.log.folding import FoldContext
 from app.log.registry import Feature, Fold, Kind, Phase
@@ -23,9 +20,9 @@ def stamp(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     row.total += p.count
 
 
-def describe(payload: Mapping[str, Any], _policies: object, _items: dict[str, int]) -> str:
-    """The stamp in the case timeline."""
-    return f"{payload['count']} {payload['colour']} stamp(s)"
+def describe(payload: Stamped, _policies: object, _items: dict[str, int]) -> str:
+    """The stamp in the case timeline (given the typed payload)."""
+    return f"{payload.count} {payload.colour} stamp(s)"
 
 
 FEATURE = Feature(
