@@ -226,6 +226,20 @@ class Registry:
         return frozenset(k.name for k in self.kinds.values() if k.audience == audience)
 
 
+def decoded(kind: str, payload: Mapping[str, Any], as_type: type[P]) -> P | None:
+    """An event's typed payload as `as_type`; None when it does not decode (such an event
+    is kept in the log and read as nothing, as the folds do) or is another kind's."""
+    reg = registry()
+    spec = reg.kinds.get(kind)
+    if spec is None or not issubclass(spec.payload, as_type):
+        return None
+    try:
+        typed = reg.decode(kind, payload)
+    except PayloadError:
+        return None
+    return typed if isinstance(typed, as_type) else None
+
+
 def _decoder(payload: type[msgspec.Struct]) -> Callable[[Any], Any]:
     def decode(data: Any) -> Any:
         return msgspec.convert(data, payload, strict=True)

@@ -19,8 +19,10 @@ from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet
 from app.log.events import EventRecord, uuid7
 from app.log.folding import record_of
+from app.log.registry import PayloadError, registry
 from app.log.store import LocalStore
 from app.qa.content import CaseContent, DecidedCase, case_content, recent_decided
+from app.qa.kinds import CalibrationClosed, CalibrationOpened, CalibrationVoted
 from app.qa.rules import require_lead
 from app.quality.calibration import CalibrationResult, CalibrationVote, calibrate
 from app.review.reviewdesk import AccessDenied, FormError
@@ -222,26 +224,31 @@ class _State:
 
 def _apply(states: dict[str, _State], rec: EventRecord) -> None:
     """Fold one calibration event into the per-session state."""
-    p = rec.payload
-    if rec.kind == K.CALIBRATION_OPENED:
+    try:
+        p = registry().decode(rec.kind, rec.payload)
+    except PayloadError:
+        return  # kept in the log and read as nothing
+    if isinstance(p, CalibrationOpened):
         states.setdefault(
-            p["session"],
+            p.session,
             _State(
-                p["session"],
-                p["title"],
-                tuple(p["cases"]),
-                tuple(p["participants"]),
+                p.session,
+                p.title,
+                tuple(p.cases),
+                tuple(p.participants),
                 rec.actor,
                 rec.created_at,
             ),
         )
         return
-    state = states.get(p["session"])
+    if not isinstance(p, CalibrationVoted | CalibrationClosed):
+        return
+    state = states.get(p.session)
     if state is None or state.closed_at is not None:
         return
-    if rec.kind == K.CALIBRATION_CLOSED:
+    if isinstance(p, CalibrationClosed):
         state.closed_at = rec.created_at
-    elif rec.kind == K.CALIBRATION_VOTED and rec.case_id:
+    elif isinstance(p, CalibrationVoted) and rec.case_id:
         # One vote per person and case: the first counts (an offline resend is ignored).
-        vote = CalibrationVote(rec.case_id, rec.actor, p["action"])
+        vote = CalibrationVote(rec.case_id, rec.actor, p.action)
         state.votes.setdefault((rec.case_id, rec.actor), vote)

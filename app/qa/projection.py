@@ -19,7 +19,7 @@ from app.log.folding import FoldContext
 from app.qa.kinds import GoldInserted, GoldMarked, QaAssigned, QaReview, QaVerdict
 from app.qa.sla import DEFAULT_SLA
 from app.review.kinds import DecisionRecorded, DecisionRetracted
-from app.wellbeing.kinds import MediaRevealed, MediaViewed
+from app.wellbeing.kinds import MediaRevealed, MediaViewed, weighted_seconds
 from db.models import (
     Case,
     DecisionFact,
@@ -182,7 +182,7 @@ def viewed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
 def revealed(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
     p = ctx.typed(MediaRevealed)
     row = _exposure_row(ctx, rec, case)
-    row.unfiltered_seconds += p.seconds * p.area_share
+    row.unfiltered_seconds += weighted_seconds(p)
 
 
 # --- QA audits -------------------------------------------------------------------------

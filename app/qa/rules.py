@@ -8,7 +8,7 @@ rule never re-draws decisions made under an earlier one.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -16,7 +16,9 @@ from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.log.events import EventRecord
 from app.log.folding import record_of
+from app.log.registry import decoded
 from app.log.store import LocalStore
+from app.qa.kinds import QaRuleSet
 from app.qa.secret import fingerprint
 from app.quality.sampling import SamplingRule
 from app.review.reviewdesk import AccessDenied
@@ -83,7 +85,8 @@ class QaRules:
         """Every rule version, oldest first."""
         query = select(Event).where(Event.kind == EventKind.QA_RULE_SET).order_by(Event.id)
         with self._store.transaction() as session:
-            return [_rule(row.id, record_of(row)) for row in session.scalars(query)]
+            rules = [_rule(row.id, record_of(row)) for row in session.scalars(query)]
+        return [rule for rule in rules if rule is not None]
 
     def current(self) -> dict[str, QueueRule]:
         """The rule in force for each queue that has one."""
@@ -112,21 +115,25 @@ class RuleBook:
         return sorted(self._by_queue)
 
 
-def _rule(local_id: int, rec: EventRecord) -> QueueRule:
-    p = rec.payload
+def _rule(local_id: int, rec: EventRecord) -> QueueRule | None:
+    # A rule event whose payload does not decode is kept in the log and sets no rule.
+    p = decoded(rec.kind, rec.payload, QaRuleSet)
+    if p is None:
+        return None
     sampling = SamplingRule(
-        queue=str(p["queue"]),
-        percent=float(p["percent"]),
-        all_highest_severity=bool(p["all_highest_severity"]),
-        all_escalations=bool(p["all_escalations"]),
-        highest_severity=int(p["highest_severity"]),
+        queue=p.queue,
+        percent=p.percent,
+        all_highest_severity=p.all_highest_severity,
+        all_escalations=p.all_escalations,
     )
+    if p.highest_severity is not None:
+        sampling = replace(sampling, highest_severity=p.highest_severity)
     return QueueRule(
         sampling=sampling,
-        gold_rate=float(p.get("gold_rate", 0.0)),
+        gold_rate=p.gold_rate,
         set_by=rec.actor,
         set_at=rec.created_at,
-        seed_fingerprint=str(p["seed_fingerprint"]),
+        seed_fingerprint=p.seed_fingerprint,
         event_id=rec.event_id,
         local_id=local_id,
     )

@@ -16,8 +16,9 @@ from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role, cleared_sql
 from app.domain.policies import PolicySet
 from app.log.events import EventRecord
+from app.log.registry import registry
 from app.log.store import LocalStore
-from app.review.decision_graph import standing
+from app.review.decision_graph import action_of, standing
 from app.review.reviewdesk import AccessDenied, CaseDetail, CaseRow, FormError, ReviewDesk
 from db.models import Case
 
@@ -115,12 +116,14 @@ class Adjudication:
 
 
 def _standing(event: EventRecord) -> StandingDecision:
+    # A head of the decision graph: a decision or an adjudication whose payload decodes.
+    p = registry().decode(event.kind, event.payload)
     return StandingDecision(
         event_id=event.event_id,
         kind=event.kind,
         actor=event.actor,
-        action=str(event.payload.get("action", "")),
-        rationale=str(event.payload.get("rationale", "")),
+        action=action_of(p),
+        rationale=p.rationale,
         decided_at=event.created_at,
         synced=event.server_seq is not None,
     )

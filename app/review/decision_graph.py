@@ -22,6 +22,8 @@ from sqlalchemy import ColumnElement, Executable, select
 from app.domain.kinds import EventKind
 from app.log.events import EventRecord
 from app.log.folding import CANONICAL_ORDER
+from app.log.registry import PayloadError, registry
+from app.review.kinds import CaseAdjudicated, DecisionRecorded, DecisionRetracted
 from db.models import Case, Event
 
 K = EventKind
@@ -74,30 +76,32 @@ def standing(session: Reader, case_id: str, upto: EventRecord | None = None) -> 
     actions: dict[str, str] = {}
     retracted: set[str] = set()
     for event_id, kind, raw in session.execute(query):
-        payload = json.loads(raw)
-        if kind == K.DECISION_RETRACTED:
-            retracted.add(str(payload.get("decision")))
+        try:
+            p = registry().decode(kind, json.loads(raw))
+        except PayloadError:
+            continue  # kept in the log and folded nowhere, so no part of the graph
+        if isinstance(p, DecisionRetracted):
+            retracted.add(p.decision)
             continue
-        parents[event_id] = _parents(kind, payload)
-        actions[event_id] = str(payload.get("action", ""))
+        parents[event_id] = parents_of(p)
+        actions[event_id] = action_of(p)
     live = [e for e in parents if e not in retracted]
     named = {p for e in live for p in parents[e]}
     heads = tuple(e for e in live if e not in named)
     return Standing(heads, tuple(actions[e] for e in heads))
 
 
-def after_decision(session: Reader, case: Case, rec: EventRecord) -> Standing:
-    """The standing once decision rec is folded into case (the fold's state so far).
+def after_decision(
+    session: Reader, case: Case, rec: EventRecord, decision: DecisionRecorded
+) -> Standing:
+    """The standing once decision rec (its typed payload `decision`) is folded into case.
 
     The usual decision follows the one standing head (or there is none yet), and then it
     alone stands; only the rest (a conflict, a decision arriving out of order) needs the
     graph read back from the log.
     """
-    if case.status != "conflict" and case.decision_event_id in (
-        None,
-        rec.payload.get("prior_decision"),
-    ):
-        return Standing((rec.event_id,), (str(rec.payload.get("action", "")),))
+    if case.status != "conflict" and case.decision_event_id in (None, decision.prior_decision):
+        return Standing((rec.event_id,), (decision.action,))
     return standing(session, case.case_id, rec)
 
 
@@ -109,8 +113,15 @@ def _not_after(rec: EventRecord) -> ColumnElement[bool]:
     return Event.server_seq.is_not(None) | (Event.id <= here)
 
 
-def _parents(kind: str, payload: dict[str, Any]) -> list[str]:
-    if kind == K.CASE_ADJUDICATED:
-        return [str(p) for p in payload.get("resolves", [])]
-    prior = payload.get("prior_decision")
-    return [] if prior is None else [str(prior)]
+def parents_of(payload: DecisionRecorded | CaseAdjudicated) -> list[str]:
+    """The decisions a decision saw as current, or an adjudication settles."""
+    if isinstance(payload, CaseAdjudicated):
+        return list(payload.resolves)
+    return [] if payload.prior_decision is None else [payload.prior_decision]
+
+
+def action_of(payload: object) -> str:
+    """The action a decision or an adjudication chose ("" when it names none)."""
+    if isinstance(payload, DecisionRecorded | CaseAdjudicated):
+        return payload.action or ""
+    return ""

@@ -186,7 +186,7 @@ def decide(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
         final=p.final,
     )
     # A decision that did not see another standing one is a conflict: both are kept.
-    graph = after_decision(ctx, case, rec)
+    graph = after_decision(ctx, case, rec, p)
     if graph.conflict:
         case.status = "conflict"
     elif p.final:

@@ -148,10 +148,7 @@ def _decided(p: DecisionRecorded, policies: PolicySet, _items: dict[str, int]) -
 
 
 def _escalated(p: CaseEscalated, _policies: PolicySet, _items: dict[str, int]) -> str:
-    return (
-        f"to {p.queue} at severity {p.severity}, SLA due "
-        f"{_short(p.sla_deadline)}: {p.reason}"
-    )
+    return f"to {p.queue} at severity {p.severity}, SLA due {_short(p.sla_deadline)}: {p.reason}"
 
 
 def _generic(p: Any, _policies: PolicySet, _items: dict[str, int]) -> str:

@@ -21,7 +21,10 @@ from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
 from app.log.clock import iso
 from app.log.events import EventRecord
+from app.log.registry import P, decoded
 from app.log.store import LocalStore
+from app.review.kinds import DecisionRecorded
+from app.wellbeing.kinds import MediaRevealed, MediaViewed, weighted_seconds
 from db.models import Case, Event
 
 REVEAL_MODES = ("lens", "hold", "full")
@@ -104,25 +107,28 @@ class ExposureLedger:
         """Totals for events created in [start, end)."""
         rows = self._own_events(start, end)
         graphic = self._graphic_case_ids()
-        seen = {
-            (r.case_id, json.loads(r.payload)["item"])
-            for r in rows
-            if r.kind == EventKind.MEDIA_VIEWED
-        }
-        decisions = [r for r in rows if r.kind == EventKind.DECISION_RECORDED]
+        by_kind: dict[str, list[Event]] = {}
+        for row in rows:
+            by_kind.setdefault(row.kind, []).append(row)
+        views = [
+            (r.case_id, view)
+            for r in by_kind.get(EventKind.MEDIA_VIEWED, [])
+            if (view := _typed(r, MediaViewed)) is not None
+        ]
+        reveals = [
+            reveal
+            for r in by_kind.get(EventKind.MEDIA_REVEALED, [])
+            if (reveal := _typed(r, MediaRevealed)) is not None
+        ]
+        decisions = by_kind.get(EventKind.DECISION_RECORDED, [])
+        seen = {(case_id, view.item) for case_id, view in views}
         return PersonalExposure(
             items_seen=len(seen),
             graphic_items=sum(1 for case_id, _ in seen if case_id in graphic),
-            filtered_seconds=sum(
-                json.loads(r.payload)["seconds"] for r in rows if r.kind == EventKind.MEDIA_VIEWED
-            ),
-            unfiltered_seconds=sum(
-                _weighted(json.loads(r.payload)) for r in rows if r.kind == EventKind.MEDIA_REVEALED
-            ),
+            filtered_seconds=sum(view.seconds for _, view in views),
+            unfiltered_seconds=sum(weighted_seconds(reveal) for reveal in reveals),
             decisions=len(decisions),
-            decisions_without_reveal=sum(
-                1 for r in decisions if not json.loads(r.payload).get("exposure", {}).get("reveals")
-            ),
+            decisions_without_reveal=sum(1 for r in decisions if not _reveals_before(r)),
         )
 
     def _own_events(self, start: str, end: str) -> list[Event]:
@@ -168,10 +174,20 @@ def case_exposure(session: Session, case_id: str, actor: str) -> CaseExposure:
     for kind, payload in session.execute(query):
         if kind == EventKind.DECISION_RECORDED:
             break
+        reveal = decoded(kind, json.loads(payload), MediaRevealed)
+        if reveal is None:
+            continue  # kept in the log and read as nothing
         reveals += 1
-        seconds += _weighted(json.loads(payload))
+        seconds += weighted_seconds(reveal)
     return CaseExposure(seconds, reveals)
 
 
-def _weighted(payload: dict[str, object]) -> float:
-    return float(payload["seconds"]) * float(payload["area_share"])  # type: ignore[arg-type]
+def _typed(row: Event, as_type: type[P]) -> P | None:
+    # The row's typed payload when it is of this kind and decodes.
+    return decoded(row.kind, json.loads(row.payload), as_type)
+
+
+def _reveals_before(row: Event) -> int:
+    # How many reveals a decision says its decider made on the case (0 when unknown).
+    decision = _typed(row, DecisionRecorded)
+    return decision.exposure.reveals if decision and decision.exposure else 0

@@ -27,6 +27,11 @@ class MediaRevealed(Payload, frozen=True):
     audio: bool = False
 
 
+def weighted_seconds(reveal: MediaRevealed) -> float:
+    """A reveal's unfiltered exposure, area-weighted: seconds x share of the picture."""
+    return reveal.seconds * reveal.area_share
+
+
 class BreakTaken(Payload, frozen=True):
     """`break.taken`: a reviewer's break."""
 

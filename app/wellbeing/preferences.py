@@ -19,7 +19,9 @@ from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.domain.policies import Policy
 from app.imaging.pipeline import FilterPipeline, resolve_pipeline
+from app.log.registry import decoded
 from app.log.store import LocalStore
+from app.wellbeing.kinds import TeamFiltersSet
 from db.models import Event
 
 Layer = Mapping[str, Any]
@@ -91,4 +93,7 @@ def read_team_defaults(store: LocalStore) -> Layer | None:
     )
     with store.transaction() as session:
         payload = session.scalar(query)
-    return None if payload is None else dict(json.loads(payload)["filters"])
+    if payload is None:
+        return None
+    layer = decoded(str(EventKind.TEAM_FILTERS_SET), json.loads(payload), TeamFiltersSet)
+    return None if layer is None else dict(layer.filters)
