@@ -44,7 +44,7 @@ def run() -> None:
             reviewer = Accounts(store).authenticate(username, PASSWORD)
             desk = ReviewDesk(store, pols, reviewer)
             ours = _timed(desk.peek_next, CALLS)
-            query = desk._query()
+            query = desk.claims.query()
             raw = sqlite3.connect(Path(tmp) / DB_FILENAME)
             plain = _timed(lambda q=query, c=raw: c.execute(q.sql, q.params).fetchone(), CALLS)
             plan = query.plan(raw)

@@ -44,15 +44,21 @@ class ClusterMember:
     why_not: str
 
 
-class ClusterCommands(DeskCore):
+class ClusterCommands:
     """Near-duplicate lookups and applying one decision to a cluster."""
 
-    _dupe_index: NearDuplicateIndex
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+        self.store = core.store
+        self.reviewer = core.reviewer
+        self.policies = core.policies
+        self.queues = core.queues
+        self._dupe_index: NearDuplicateIndex | None = None
 
     def near_duplicates(self, case_id: str, action: str | None = None) -> list[ClusterMember]:
         """The other cases in this case's cluster, nearest first, with what blocks each."""
         with self.store.transaction() as session:
-            self._visible_case(session, case_id)
+            self.core.visible_case(session, case_id)
             return [
                 self._member(session, nb.case_id, nb.distance, nb.their_item, action)
                 for nb in self._index().neighbours(session, case_id)
@@ -61,7 +67,7 @@ class ClusterCommands(DeskCore):
 
     def apply_to_cluster(self, source_event_id: str, case_ids: Sequence[str]) -> list[EventRecord]:
         """Apply our decision `source_event_id` to these members, one decision each."""
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             source = session.get(Decision, source_event_id)
             if source is None or source.actor != self.reviewer.username or source.retracted:
                 raise AccessDenied("only your own standing decision can be applied to a cluster")
@@ -82,7 +88,7 @@ class ClusterCommands(DeskCore):
             next_status(case.status, Command.LEASE)
             expires = self.store.clock.now() + timedelta(seconds=LEASE_SECONDS)
             lease = {"holder": self.reviewer.username, "via": "cluster", "expires_at": iso(expires)}
-            self._append(session, case, EventKind.CASE_LEASED, lease)
+            self.core.append(session, case, EventKind.CASE_LEASED, lease)
         fields = json.loads(source.fields)
         fields["evidence"] = fields.get("evidence") or "Near-duplicate of a decided case"
         form = DecisionForm(self.policies[case.category], case, final=False)
@@ -95,7 +101,7 @@ class ClusterCommands(DeskCore):
             "reveals": 0,
             "counted_in": source.event_id,
         }
-        return self._append(session, case, EventKind.DECISION_RECORDED, payload)
+        return self.core.append(session, case, EventKind.DECISION_RECORDED, payload)
 
     def _member(
         self, session: Session, case_id: str, distance: int, item: str, action: str | None
@@ -121,7 +127,7 @@ class ClusterCommands(DeskCore):
             return f"leased to {case.leased_by}"
         if case.status not in ("new", "leased"):
             return f"already {case.status}"
-        if not self._may_work(case):
+        if not self.core.may_work(case):
             return "in a queue you do not work"
         if action is not None:
             try:
@@ -132,12 +138,12 @@ class ClusterCommands(DeskCore):
 
     def _sees(self, session: Session, case_id: str) -> bool:
         try:
-            self._visible_case(session, case_id)
+            self.core.visible_case(session, case_id)
         except AccessDenied:
             return False
         return True
 
     def _index(self) -> NearDuplicateIndex:
-        if not hasattr(self, "_dupe_index"):
+        if self._dupe_index is None:
             self._dupe_index = NearDuplicateIndex()
         return self._dupe_index

@@ -55,15 +55,22 @@ class MyEscalation:
     info: EscalationInfo
 
 
-class AnalystCommands(DeskCore):
+class AnalystCommands:
     """History, notes, links and escalation outcomes."""
+
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+        self.store = core.store
+        self.reviewer = core.reviewer
+        self.policies = core.policies
+        self.queues = core.queues
 
     def history(self, case_id: str) -> list[TimelineEntry]:
         """Every event of the case in words (analysts and leads)."""
         if not self.reviewer.at_least(Role.ANALYST):
             raise AccessDenied("the full case history is for analysts and leads")
         with self.store.read() as session:
-            self._visible_case(session, case_id)
+            self.core.visible_case(session, case_id)
         return timeline(self.store.events(case_id), self.policies)
 
     def add_note(self, case_id: str, text: str) -> EventRecord:
@@ -73,14 +80,14 @@ class AnalystCommands(DeskCore):
             raise FormError({"note": "write something first"})
         if len(body) > MAX_NOTE:
             raise FormError({"note": f"at most {MAX_NOTE} characters"})
-        with self.store.transaction() as session:
-            case = self._visible_case(session, case_id)
-            return self._append(session, case, EventKind.NOTE_ADDED, {"text": body})
+        with self.core.write() as session:
+            case = self.core.visible_case(session, case_id)
+            return self.core.append(session, case, EventKind.NOTE_ADDED, {"text": body})
 
     def notes(self, case_id: str) -> list[Note]:
         """The case's notes, oldest first."""
         with self.store.read() as session:
-            self._visible_case(session, case_id)
+            self.core.visible_case(session, case_id)
             rows = session.scalars(
                 select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)
             )
@@ -88,25 +95,25 @@ class AnalystCommands(DeskCore):
 
     def link_cases(self, case_id: str, other_case_no: int, reason: str) -> EventRecord:
         """Record that another case (by its number) is related to this one."""
-        with self.store.transaction() as session:
-            case = self._visible_case(session, case_id)
+        with self.core.write() as session:
+            case = self.core.visible_case(session, case_id)
             other = session.scalar(select(Case).where(Case.case_no == other_case_no))
             if other is None:
                 raise FormError({"link": f"there is no case #{other_case_no}"})
             if other.case_id == case_id:
                 raise FormError({"link": "a case cannot be linked to itself"})
-            self._visible_case(session, other.case_id)
+            self.core.visible_case(session, other.case_id)
             payload = {
                 "other_case_id": other.case_id,
                 "other_case_no": other.case_no,
                 "reason": reason.strip() or "related",
             }
-            return self._append(session, case, EventKind.CASES_LINKED, payload)
+            return self.core.append(session, case, EventKind.CASES_LINKED, payload)
 
     def links(self, case_id: str) -> list[Link]:
         """Cases linked to this one, in either direction."""
         with self.store.read() as session:
-            self._visible_case(session, case_id)
+            self.core.visible_case(session, case_id)
             rows = session.scalars(
                 select(CaseLink).where(
                     or_(CaseLink.case_id == case_id, CaseLink.other_case_id == case_id)

@@ -62,10 +62,19 @@ class Claim:
     resumed: bool = False
 
 
-class ClaimCommands(DeskCore):
+class ClaimCommands:
     """Claim next, take, renew, skip, release, assign; rotation and break rules."""
 
-    _skipped: list[int]
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+        self.store = core.store
+        self.reviewer = core.reviewer
+        self.policies = core.policies
+        self.queues = core.queues
+        # Loaded on first use (a read of its own), then kept up to date by skip().
+        self._skipped: list[int] | None = None
+        # claim-next runs on every N: its query is built once per shape and kept.
+        self._claim_queries: dict[object, ClaimQuery] = {}
 
     def claim_next(self, queue_ids: Sequence[str] | None = None) -> Claim | None:
         """Lease the most urgent case this reviewer may work (in these queues, if given).
@@ -75,10 +84,10 @@ class ClaimCommands(DeskCore):
         """
         rotated = resumed = False
         self.skipped()  # loaded before the write transaction: it reads in its own
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             now = self.store.clock.now()
             self._reap_expired(session, now)
-            with self._raw(session) as conn:
+            with self.core.raw(session) as conn:
                 candidate = own_lease(conn, self.reviewer.username)
                 resumed = candidate is not None
                 if candidate is None:
@@ -91,32 +100,32 @@ class ClaimCommands(DeskCore):
             payload["via"] = "resume" if resumed else "claim"
             if rotated:
                 payload["rotation"] = True
-            self._append(session, case, EventKind.CASE_LEASED, payload)
-        return Claim(self.detail(candidate.case_id), rotated, resumed)
+            self.core.append(session, case, EventKind.CASE_LEASED, payload)
+        return Claim(self.core.detail(candidate.case_id), rotated, resumed)
 
     def peek_next(self) -> Candidate | None:
         """What claim-next would hand out now, without leasing (read only)."""
         self.skipped()
-        return self._query().run(self.reader())
+        return self.query().run(self.core.reader())
 
     def open_case(self, case_id: str) -> CaseDetail:
         """Take a case: lease it when it is free and in a queue we work, renew our own lease."""
-        with self.store.transaction() as session:
-            case = self._visible_case(session, case_id)
+        with self.core.write() as session:
+            case = self.core.visible_case(session, case_id)
             if self._may_lease(case):
                 next_status(case.status, Command.LEASE)
                 payload = {**self._lease_payload(self.store.clock.now()), "via": "take"}
-                self._append(session, case, EventKind.CASE_LEASED, payload)
-        return self.detail(case_id)
+                self.core.append(session, case, EventKind.CASE_LEASED, payload)
+        return self.core.detail(case_id)
 
     def renew(self, case_id: str) -> bool:
         """Extend our lease while the case is open; False when it is no longer ours."""
-        with self.store.transaction() as session:
-            case = self._visible_case(session, case_id)
+        with self.core.write() as session:
+            case = self.core.visible_case(session, case_id)
             if case.status != "leased" or case.leased_by != self.reviewer.username:
                 return False
             payload = {**self._lease_payload(self.store.clock.now()), "via": "renew"}
-            self._append(session, case, EventKind.CASE_LEASED, payload)
+            self.core.append(session, case, EventKind.CASE_LEASED, payload)
         return True
 
     def skip(self, case_id: str, reason: str) -> EventRecord:
@@ -124,24 +133,24 @@ class ClaimCommands(DeskCore):
         if not reason.strip():
             raise ValueError("say why you skip the case")
         skipped = self.skipped()  # read before the write transaction: it reads in its own
-        with self.store.transaction() as session:
-            case = self._leased_by_me(session, case_id, Command.SKIP)
-            record = self._append(session, case, EventKind.CASE_SKIPPED, {"reason": reason})
+        with self.core.write() as session:
+            case = self.core.leased_by_me(session, case_id, Command.SKIP)
+            record = self.core.append(session, case, EventKind.CASE_SKIPPED, {"reason": reason})
             skipped.append(case.case_no)
         return record
 
     def release(self, case_id: str, reason: str = "released") -> EventRecord:
         """Give a leased case back to its queue."""
-        with self.store.transaction() as session:
-            case = self._leased_by_me(session, case_id, Command.RELEASE)
-            return self._append(session, case, EventKind.CASE_RELEASED, {"reason": reason})
+        with self.core.write() as session:
+            case = self.core.leased_by_me(session, case_id, Command.RELEASE)
+            return self.core.append(session, case, EventKind.CASE_RELEASED, {"reason": reason})
 
     def reassign(self, case_id: str, username: str, reason: str = "") -> EventRecord:
         """A lead hands an open case to a person who may work its queue."""
         if not self.reviewer.at_least(Role.LEAD):
             raise AccessDenied("only a lead can assign cases to people")
-        with self.store.transaction() as session:
-            case = self._visible_case(session, case_id)
+        with self.core.write() as session:
+            case = self.core.visible_case(session, case_id)
             target = _reviewer(session, username)
             queue = self.queues[case.queue]
             if not queue.may_work(target) or (not target.cleared_for(case.clearance)):
@@ -150,12 +159,12 @@ class ClaimCommands(DeskCore):
             expires = self.store.clock.now() + timedelta(seconds=ASSIGN_SECONDS)
             payload = {"holder": username, "expires_at": iso(expires), "by": self.reviewer.username}
             payload["reason"] = reason.strip() or "assigned by a lead"
-            return self._append(session, case, EventKind.CASE_REASSIGNED, payload)
+            return self.core.append(session, case, EventKind.CASE_REASSIGNED, payload)
 
     def people_for(self, case_id: str) -> list[tuple[str, str]]:
         """(user name, label) of everyone who may work this case (for a lead's assignment)."""
         with self.store.read() as session:
-            case = self._visible_case(session, case_id)
+            case = self.core.visible_case(session, case_id)
             queue = self.queues[case.queue]
             out = []
             for user in session.scalars(select(User).where(User.disabled.is_(False))):
@@ -167,7 +176,7 @@ class ClaimCommands(DeskCore):
 
     def skipped(self) -> list[int]:
         """Case numbers this reviewer skipped recently (claim-next passes over them)."""
-        if not hasattr(self, "_skipped"):
+        if self._skipped is None:
             since = iso(self.store.clock.now() - SKIP_MEMORY)
             query = (
                 select(Case.case_no)
@@ -196,13 +205,13 @@ class ClaimCommands(DeskCore):
             rules = load_rules(session)
             now = self.store.clock.now()
             actor = self.reviewer.username
-            return break_advice(session, actor, self.policies, rules, now, self.signed_in)
+            return break_advice(session, actor, self.policies, rules, now, self.core.signed_in)
 
     def take_break(self, started: datetime) -> EventRecord:
         """Record a break that began at `started` and ends now (resets reminders and rotation)."""
         now = self.store.clock.now()
         seconds = max(0.0, (now - started).total_seconds())
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             return self.store.append(
                 session,
                 actor=self.reviewer.username,
@@ -216,7 +225,7 @@ class ClaimCommands(DeskCore):
         if not self.reviewer.at_least(Role.LEAD):
             raise AccessDenied("only a lead can change the team's break rules")
         settings = validate_rules(dict(changes))
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             return self.store.append(
                 session,
                 actor=self.reviewer.username,
@@ -227,16 +236,15 @@ class ClaimCommands(DeskCore):
 
     # --- internals ----------------------------------------------------------------
 
-    def _query(
+    def query(
         self, calm_only: WellbeingRules | None = None, queue_ids: Sequence[str] | None = None
     ) -> ClaimQuery:
-        # Built once per shape: claim-next runs it on every N, so it must cost next to nothing.
+        """Claim-next's selection for this shape (built once: it runs on every N)."""
         high = None if calm_only is None else calm_only.high_severity
         key = (high, tuple(queue_ids or ()), len(self.skipped()))
-        cache: dict[object, ClaimQuery] = self.__dict__.setdefault("_claim_queries", {})
-        if key not in cache:
-            cache[key] = self._build_query(calm_only, queue_ids)
-        return cache[key]
+        if key not in self._claim_queries:
+            self._claim_queries[key] = self._build_query(calm_only, queue_ids)
+        return self._claim_queries[key]
 
     def _build_query(
         self, calm_only: WellbeingRules | None, queue_ids: Sequence[str] | None
@@ -257,12 +265,12 @@ class ClaimCommands(DeskCore):
     ) -> tuple[Candidate | None, bool]:
         rules = load_rules(session)
         streak = intense_streak(session, self.reviewer.username, self.policies, rules)
-        with self._raw(session) as conn:
+        with self.core.raw(session) as conn:
             if streak >= rules.rotation_after and self._rotation_safe(conn, rules, now):
-                calm = self._query(rules, queue_ids).run(conn)
+                calm = self.query(rules, queue_ids).run(conn)
                 if calm is not None:
                     return calm, True
-            return self._query(None, queue_ids).run(conn), False
+            return self.query(None, queue_ids).run(conn), False
 
     def _rotation_safe(self, conn: object, rules: WellbeingRules, now: datetime) -> bool:
         intense = {
@@ -275,15 +283,15 @@ class ClaimCommands(DeskCore):
         return earliest is None or parse_iso(earliest) > now + allowance
 
     def _reap_expired(self, session: Session, now: datetime) -> None:
-        with self._raw(session) as conn:
+        with self.core.raw(session) as conn:
             lapsed = expired_leases(conn, iso(now))
         for case_id in lapsed:
             case = session.get_one(Case, case_id)
             payload = {"reason": "lease expired", "holder": case.leased_by}
-            self._append(session, case, EventKind.CASE_RELEASED, payload)
+            self.core.append(session, case, EventKind.CASE_RELEASED, payload)
 
     def _may_lease(self, case: Case) -> bool:
-        if not self._may_work(case):
+        if not self.core.may_work(case):
             return False
         if case.status == "escalated":
             return self.reviewer.at_least(Role.ANALYST)

@@ -38,8 +38,15 @@ class UndoExpired(IllegalTransition):
         Exception.__init__(self, f"undo is possible for {UNDO_SECONDS} seconds after a decision")
 
 
-class DecideCommands(DeskCore):
+class DecideCommands:
     """Decide, undo, retract and escalate."""
+
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+        self.store = core.store
+        self.reviewer = core.reviewer
+        self.policies = core.policies
+        self.queues = core.queues
 
     def decide(
         self,
@@ -52,19 +59,19 @@ class DecideCommands(DeskCore):
         evidence: Sequence[Mapping[str, Any]] = (),
     ) -> EventRecord:
         """Record a decision; FormError names every field that is missing or wrong."""
-        with self.store.transaction() as session:
-            case = self._leased_by_me(session, case_id, Command.DECIDE)
+        with self.core.write() as session:
+            case = self.core.leased_by_me(session, case_id, Command.DECIDE)
             form = DecisionForm(self.policies[case.category], case, self._final(case))
             payload = form.payload(action, fields, subcategory, severity, evidence, session)
             payload["exposure"] = case_exposure(
                 session, case.case_id, self.reviewer.username
             ).as_payload()
-            return self._append(session, case, EventKind.DECISION_RECORDED, payload)
+            return self.core.append(session, case, EventKind.DECISION_RECORDED, payload)
 
     def undo(self, decisions: Sequence[tuple[str, str]]) -> list[EventRecord]:
         """Retract our own fresh decisions (case id, decision event id), all or none."""
         now = self.store.clock.now()
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             records = []
             for case_id, event_id in decisions:
                 decision = session.get(Decision, event_id)
@@ -77,7 +84,7 @@ class DecideCommands(DeskCore):
 
     def retract(self, case_id: str, decision_event_id: str) -> EventRecord:
         """Take back our own decision with a compensating event (never a deletion)."""
-        with self.store.transaction() as session:
+        with self.core.write() as session:
             return self._retract(session, case_id, decision_event_id, "retract")
 
     def escalate(
@@ -87,8 +94,8 @@ class DecideCommands(DeskCore):
         if len(reason.strip()) < 10:
             raise FormError({"reason": "say why in at least 10 characters"})
         target = self.queues.escalation_queue(queue)
-        with self.store.transaction() as session:
-            case = self._leased_by_me(session, case_id, Command.ESCALATE)
+        with self.core.write() as session:
+            case = self.core.leased_by_me(session, case_id, Command.ESCALATE)
             level = severity if severity is not None else case.severity
             if level not in target.sla_minutes:
                 raise FormError({"severity": f"{target.name} has no SLA for severity {level}"})
@@ -101,18 +108,18 @@ class DecideCommands(DeskCore):
                 "sla_started_at": iso(now),
                 "sla_deadline": iso(self.queues.deadline(target.id, level, now)),
             }
-            return self._append(session, case, EventKind.CASE_ESCALATED, payload)
+            return self.core.append(session, case, EventKind.CASE_ESCALATED, payload)
 
     def _final(self, case: Case) -> bool:
         return case.open_status == "escalated" and self.reviewer.at_least(Role.ANALYST)
 
     def _retract(self, session: Session, case_id: str, event_id: str, why: str) -> EventRecord:
-        case = self._visible_case(session, case_id)
+        case = self.core.visible_case(session, case_id)
         decision = session.get(Decision, event_id)
         if decision is None or decision.actor != self.reviewer.username:
             raise AccessDenied("only the reviewer who made a decision can retract it")
         next_status(case.status, Command.RETRACT)
-        return self._append(
+        return self.core.append(
             session, case, EventKind.DECISION_RETRACTED, {"decision": event_id, "why": why}
         )
 

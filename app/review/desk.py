@@ -2,9 +2,11 @@
 
 `DeskCore` holds the store, policies, queues and the logged-in reviewer, answers the
 read-only questions (rows, details, decisions) and provides the checks every command
-uses (visibility, leases, one event per command). The commands live in mixins beside it
-(app/review/claiming.py, app/review/deciding.py, app/review/analyst.py,
-app/dupes/cluster.py) and are put together as `ReviewDesk` in app/review/reviewdesk.py.
+uses (visibility, leases, one event per command). It is the explicit context each
+command object is built with (app/review/claiming.py, app/review/deciding.py,
+app/review/analyst.py, app/dupes/cluster.py); `ReviewDesk` in app/review/reviewdesk.py
+composes them. Every command writes through `write()`, which keeps the Change the last
+committed write made (`last_change`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role, cleared_sql
 from app.domain.policies import PolicySet
 from app.domain.queues import Queue, QueueSet, bundled_queues
+from app.log.changes import Change
 from app.log.clock import iso
 from app.log.events import EventRecord
 from app.log.store import LocalStore
@@ -61,6 +64,7 @@ class DeskCore:
         self.queues = queues or bundled_queues(policies)
         self.signed_in = signed_in or store.clock.now()
         self._reader: PoolProxiedConnection | None = None
+        self.last_change = Change()
 
     # --- queries ------------------------------------------------------------------
 
@@ -69,7 +73,7 @@ class DeskCore:
         with self.store.read() as session:
             query = (
                 select(Case.case_no)
-                .where(Case.status.in_(statuses), self._visible())
+                .where(Case.status.in_(statuses), self.visible())
                 .order_by(Case.priority_key, Case.case_no)
             )
             return array("q", session.scalars(query))
@@ -83,7 +87,7 @@ class DeskCore:
     def detail(self, case_id: str) -> CaseDetail:
         """The case as the case view shows it; AccessDenied if not visible to this reviewer."""
         with self.store.read() as session:
-            case = self._visible_case(session, case_id)
+            case = self.visible_case(session, case_id)
             media = session.scalars(
                 select(MediaItem).where(MediaItem.case_id == case_id).order_by(MediaItem.position)
             ).all()
@@ -105,7 +109,7 @@ class DeskCore:
     def decisions(self, case_id: str) -> list[Decision]:
         """Every decision recorded on the case, oldest first."""
         with self.store.read() as session:
-            self._visible_case(session, case_id)
+            self.visible_case(session, case_id)
             query = select(Decision).where(Decision.case_id == case_id)
             return list(session.scalars(query.order_by(Decision.decided_at)))
 
@@ -154,14 +158,25 @@ class DeskCore:
 
     # --- rules shared by the commands --------------------------------------------
 
-    def _visible(self) -> ColumnElement[bool]:
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A command's write transaction; once committed, its Change is `last_change`."""
+        with self.store.transaction(on_commit=self._committed) as session:
+            yield session
+
+    def _committed(self, change: Change) -> None:
+        self.last_change = change
+
+    def visible(self) -> ColumnElement[bool]:
+        """SQL: the cases this reviewer may see (clearances; escalations for analysts up)."""
         visible: ColumnElement[bool] = cleared_sql(Case.clearance, self.reviewer.clearances)
         if not self.reviewer.at_least(Role.ANALYST):
             escalation = [q.id for q in self.queues if q.escalation] or [ESCALATION_QUEUE]
             visible &= Case.queue.not_in(escalation)
         return visible
 
-    def _visible_case(self, session: Session, case_id: str) -> Case:
+    def visible_case(self, session: Session, case_id: str) -> Case:
+        """The case, or KeyError / AccessDenied when it is missing or not for this reviewer."""
         case = session.get(Case, case_id)
         if case is None:
             raise KeyError(f"no case {case_id}")
@@ -169,19 +184,22 @@ class DeskCore:
             raise AccessDenied(f"this case needs the {case.clearance} clearance")
         return case
 
-    def _may_work(self, case: Case) -> bool:
+    def may_work(self, case: Case) -> bool:
+        """Whether the case is in a queue this reviewer works."""
         return case.queue in self.queues and self.queues[case.queue].may_work(self.reviewer)
 
-    def _leased_by_me(self, session: Session, case_id: str, command: Command) -> Case:
-        case = self._visible_case(session, case_id)
+    def leased_by_me(self, session: Session, case_id: str, command: Command) -> Case:
+        """The case, if the lifecycle allows the command and the lease is this reviewer's."""
+        case = self.visible_case(session, case_id)
         next_status(case.status, command)
         if case.leased_by != self.reviewer.username:
             raise AccessDenied(f"the case is leased to {case.leased_by}, not to you")
         return case
 
-    def _append(
+    def append(
         self, session: Session, case: Case, kind: EventKind, payload: Mapping[str, object]
     ) -> EventRecord:
+        """Append the reviewer's event on the case, seen against the case's head."""
         return self.store.append(
             session,
             actor=self.reviewer.username,
@@ -192,7 +210,7 @@ class DeskCore:
         )
 
     @contextmanager
-    def _raw(self, session: Session) -> Iterator[sqlite3.Connection]:
+    def raw(self, session: Session) -> Iterator[sqlite3.Connection]:
         """The sqlite3 connection of the session's transaction, with ORM changes flushed."""
         session.flush()
         yield session.connection().connection.driver_connection  # type: ignore[misc]
