@@ -5,7 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from app.domain.kinds import EventKind
+from app.log.changes import Change
 from app.review.reviewdesk import MyEscalation, ReviewDesk
+
+# What moves an escalation or its outcome (from this desk or pulled from the hub).
+ESCALATION_KINDS = frozenset(
+    str(k)
+    for k in (EventKind.CASE_ESCALATED, EventKind.DECISION_RECORDED, EventKind.DECISION_RETRACTED)
+)
 
 
 class EscalationsPanel(QWidget):
@@ -50,6 +58,11 @@ class EscalationsPanel(QWidget):
                     )
         self._known = decided
         return rows
+
+    def on_store_changed(self, change: Change) -> None:
+        """Read again when a committed write may have moved an escalation."""
+        if change.kinds & ESCALATION_KINDS:
+            self.refresh()
 
 
 def _outcome(row: MyEscalation) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -238,6 +238,52 @@ class QueueModel(QAbstractTableModel):
             self._source, self._count = None, 0
         self.endResetModel()
 
+    def refresh_cases(self, case_ids: Collection[str]) -> None:
+        """Show what changed for these cases: re-read the cached pages holding them and
+        repaint only their changed rows, or reload when the queue itself moved (its depth
+        changed, an uncached case may have entered the visible order, or a row moved)."""
+        wanted = set(case_ids)
+        if not wanted:
+            return
+        holding = [n for n, page in self._pages.items() if _holds(page, wanted)]
+        cached = {s.row.case_id for n in holding for s in self._pages[n] if s is not None}
+        if self._source is None or not wanted <= cached or self._depth_moved():
+            self.reload()
+            return
+        for number in holding:
+            if not self._reread(number):
+                self.reload()
+                return
+
+    def _depth_moved(self) -> bool:
+        try:
+            return self._source is None or self._source.count() != self._count
+        except Exception:
+            log.exception("the queue could not be counted")
+            return True
+
+    def _reread(self, number: int) -> bool:
+        """Read a cached page again in place; False when its rows are no longer the same
+        cases in the same order (then only a reload shows the queue right)."""
+        old, source = self._pages[number], self._source
+        if source is None:
+            return False
+        try:
+            rows = source.page(number * PAGE, len(old), self._count)
+        except Exception:
+            log.exception("queue page %d could not be read again", number)
+            return False
+        if [r.case_no for r in rows] != [s.row.case_no if s else None for s in old]:
+            return False
+        fresh = [self._prepare(r) for r in rows]
+        self._pages[number] = list(fresh)
+        last = len(COLUMNS) - 1
+        for offset, (before, after) in enumerate(zip(old, fresh, strict=True)):
+            if before is None or before.row != after.row:
+                row = number * PAGE + offset
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        return True
+
     def mark_stale(self, case_no: int) -> None:
         """Fetch the page holding this case again when it is next painted."""
         for number, page in list(self._pages.items()):
@@ -398,3 +444,7 @@ class QueueModel(QAbstractTableModel):
             str(row.media_count) if row.media_count else "text",
         )
         return values[column]
+
+
+def _holds(page: list[_Shown | None], case_ids: set[str]) -> bool:
+    return any(s is not None and s.row.case_id in case_ids for s in page)

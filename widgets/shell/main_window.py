@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.people import Role
+from app.log.changes import Change
 from app.review.queue_view import QueueSource
 from app.review.reviewdesk import CaseDetail, FormError, ReviewDesk
 from db.engine import StoreError
@@ -42,6 +43,7 @@ from widgets.shell.dialogs import EscalateDialog
 from widgets.shell.errors import guarded
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
+from widgets.shell.store_signal import StoreSignals
 from widgets.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self.loop = ReviewLoop(desk, runner, self)
         # N claims from the queue picked on the left ("All my queues": from every one).
         self.loop.queue_ids = lambda: self.queue_filter.currentData()
+        self.store_signals = StoreSignals(desk.store, self)
         self._connect()
         self._build_layout()
         self._build_menus()
@@ -112,6 +115,14 @@ class MainWindow(QMainWindow):
         if row < 0 and select_row is not None and self.model.rowCount():
             row = min(max(select_row, 0), self.model.rowCount() - 1)
         self._select(row)
+
+    def _on_store_changed(self, change: Change) -> None:
+        """A committed write (ours or pulled): repaint the changed rows and the depths."""
+        self.model.refresh_cases(change.case_ids)
+        self._refresh_choices()
+        shown = self.loop.shown
+        if shown is not None and not self.queue.currentIndex().isValid():
+            self._select(self.model.row_of(shown.row))  # the queue was reloaded
 
     def browse_step(self, step: int) -> None:
         """Browse the next (1) or previous (-1) case, read-only (J/K)."""
@@ -227,8 +238,7 @@ class MainWindow(QMainWindow):
 
     def escalate_with(self, reason: str, severity: int | None) -> None:
         """Escalate the working case (the dialog's second half; tests call it directly)."""
-        if self.loop.escalate_with(reason, severity):
-            self.escalations.refresh()
+        self.loop.escalate_with(reason, severity)
 
     def release(self) -> None:
         """Give the working case back (R)."""
@@ -301,7 +311,7 @@ class MainWindow(QMainWindow):
         self.history.evidence_requested.connect(self.guard(self.loop.show_evidence))
         self.history.link_requested.connect(self.guard(self.link_case))
         self.loop.shown_changed.connect(self._show)
-        self.loop.queue_changed.connect(self.refresh_queue)
+        self.store_signals.changed.connect(self._on_store_changed)
         self.loop.decided.connect(self._on_decided)
         self.loop.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
 
@@ -358,6 +368,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([640, 520, 360])
         self.setCentralWidget(self.splitter)
         self.escalations.outcome.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.store_signals.changed.connect(self.escalations.on_store_changed)
         self._escalations_timer = QTimer(self)
         self._escalations_timer.setInterval(ESCALATIONS_REFRESH_MS)
         self._escalations_timer.timeout.connect(self.escalations.refresh)
@@ -492,6 +503,7 @@ class MainWindow(QMainWindow):
                 # The lease runs out by itself; closing the window must not stop on it.
                 log.warning("could not release case %s on sign-out", case_id, exc_info=True)
             self.loop.working = None
+        self.store_signals.close()
         self.desk.close()
         super().closeEvent(event)
 
