@@ -21,6 +21,7 @@ from app.sync.link import HubLink, LinkError
 from app.sync.login import HubAccounts, connect
 from app.sync.worker import LOGIN_NEEDED, NOT_CONFIGURED, SyncStatus, SyncWorker
 from widgets.review.adjudication import ConflictPanel
+from widgets.shell.actions import ActionSpec
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
 from widgets.sync.hub_settings import HubSettingsDialog
@@ -76,13 +77,29 @@ class HubFeature(QObject):
         self.start()
 
     def _menu(self) -> None:
-        team = self.window.menus["Team"]
-        team.addSeparator()
-        self.sync_action = team.addAction("Sync now", self.sync_now)
-        self.sync_action.setShortcut("Ctrl+Shift+S")
-        self.sync_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        team.addAction("Hub settings…", self.open_settings)
-        self.ahead_action = team.addAction("Work ahead…", self.work_ahead)
+        def running() -> bool:
+            return self.worker is not None
+
+        app_wide = Qt.ShortcutContext.ApplicationShortcut  # also from the dashboard's window
+        self.window.action_table.extend(
+            (
+                ActionSpec(
+                    "team.sync_now",
+                    "Sync now",
+                    self.sync_now,
+                    keys=("Ctrl+Shift+S",),
+                    menu="Team",
+                    overlay="sync with the hub now (progress, Cancel)",
+                    enabled=running,
+                    context=app_wide,
+                    separator=True,
+                ),
+                ActionSpec("team.hub_settings", "Hub settings…", self.open_settings, menu="Team"),
+                ActionSpec(
+                    "team.work_ahead", "Work ahead…", self.work_ahead, menu="Team", enabled=running
+                ),
+            )
+        )
 
     def _conflict_panel(self) -> None:
         desk = Adjudication(self.store, self.window.desk.policies, self.reviewer)
@@ -102,8 +119,6 @@ class HubFeature(QObject):
         else:
             self.worker = self.bridge.worker(SyncEngine(self.store, self.link), user)
             self.worker.start()
-        for action in (self.sync_action, self.ahead_action):
-            action.setEnabled(self.worker is not None)
 
     def _not_running(self, state: str, detail: str) -> None:
         pending = sum(self.store.pending_by_actor().values())
@@ -137,7 +152,6 @@ class HubFeature(QObject):
         if self.worker is None:
             return None
         dialog = WorkAheadDialog(self.worker, self.bridge, self.reviewer.username, self.window)
-        dialog.checked_out.connect(lambda _report: self.window.refresh_queue())
         dialog.show()
         return dialog
 
@@ -146,7 +160,7 @@ class HubFeature(QObject):
             self.worker.request()
 
     def _received(self, report: SyncReport) -> None:
-        if report.pulled or report.pushed:
-            self.window.refresh_queue()
-            if self.conflicts is not None:
-                self.conflicts.reload()
+        # The queue follows the store-changed signal (pulled pages are changes like any
+        # other); the conflicts panel reads its own list again after a round.
+        if (report.pulled or report.pushed) and self.conflicts is not None:
+            self.conflicts.reload()
