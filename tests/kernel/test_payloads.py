@@ -16,7 +16,7 @@ from app.log.events import EventRecord
 from app.log.registry import PayloadError, Registry, build, decoded, feature_modules
 from app.log.store import LocalStore
 from app.qa.gold_mixing import COPY_DROPS
-from app.review.kinds import CaseIngested, NoteAdded
+from app.review.kinds import CaseIngested, NoteAdded, evidence_marks
 from app.review.timeline import timeline
 from db.models import CaseNote
 
@@ -283,6 +283,27 @@ def test_timeline_shows_the_fields_of_a_payload_that_does_not_decode(
     (line,) = timeline([record], policies)
     assert line.typed is None
     assert line.text == "rationale: no action named, severity: 2"
+
+
+def test_a_decisions_evidence_marks_come_from_its_typed_payload(policies: PolicySet) -> None:
+    sample = SAMPLES["decision.recorded"]
+    record = EventRecord(
+        event_id=EVENT,
+        device_id="d",
+        device_seq=1,
+        actor="maya",
+        kind="decision.recorded",
+        case_id="c1",
+        payload=sample,
+        seen_head=None,
+        created_at=AT,
+        prev_hash="0" * 64,
+    )
+    (line,) = timeline([record], policies)
+    assert evidence_marks(line.typed) == sample["evidence_marks"]
+    assert line.text.startswith("final decision: ")
+    assert line.text.endswith("— obvious spam [1 evidence mark(s)]")
+    assert evidence_marks(NoteAdded(text="x")) == []
 
 
 # --- readers read the typed payload -------------------------------------------------------
