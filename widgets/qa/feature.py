@@ -37,6 +37,7 @@ from widgets.qa.gold import GoldSetDialog
 from widgets.qa.reports import write_report
 from widgets.qa.review import BlindReviewWindow
 from widgets.qa.rules import QaRulesDialog
+from widgets.shell.actions import ActionSpec
 from widgets.shell.errors import show_failure
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
@@ -207,19 +208,44 @@ def _ask_path(parent: QWidget, name: str, kinds: str) -> Path | None:
 
 
 def install(window: MainWindow) -> None:
-    """Add the lead tools to a main window, by the logged-in person's role."""
+    """Add the lead tools to a main window; the action table shows each to its roles."""
     tools = LeadTools(window)
     window.lead_tools = tools  # type: ignore[attr-defined]
-    person = window.desk.reviewer
-    window.menus["View"].addAction("My QA feedback…", tools.show_feedback)
-    window.menus["Tools"].addAction("Calibration calls…", tools.show_calibration_calls)
-    if person.at_least(Role.LEAD):
-        team_menu = window.menus["Team"]
-        team_menu.addAction("Dashboard…", tools.show_dashboard)
-        team_menu.addAction("QA blind re-review…", tools.show_review)
-        team_menu.addAction("QA rules…", tools.show_rules)
-        team_menu.addAction("Gold sets…", tools.show_gold)
-        team_menu.addAction("Calibration sessions…", tools.show_calibration)
-        team_menu.addAction("Audit trail…", tools.show_audit_trail)
-    elif person.at_least(Role.ANALYST):
-        window.menus["Tools"].addAction("Audit trail (my cases)…", tools.show_audit_trail)
+    window.action_table.extend(lead_actions(tools, window.desk.reviewer.role))
+
+
+def lead_actions(tools: LeadTools, role: Role) -> tuple[ActionSpec, ...]:
+    """The QA and lead entries: everyone's first, then the Team menu's for leads."""
+    lead = Role.LEAD
+    return (
+        ActionSpec("qa.feedback", "My QA feedback…", tools.show_feedback, menu="View"),
+        ActionSpec("qa.calls", "Calibration calls…", tools.show_calibration_calls, menu="Tools"),
+        ActionSpec("team.dashboard", "Dashboard…", tools.show_dashboard, menu="Team", role=lead),
+        ActionSpec("qa.review", "QA blind re-review…", tools.show_review, menu="Team", role=lead),
+        ActionSpec("qa.rules", "QA rules…", tools.show_rules, menu="Team", role=lead),
+        ActionSpec("qa.gold", "Gold sets…", tools.show_gold, menu="Team", role=lead),
+        ActionSpec(
+            "qa.calibration",
+            "Calibration sessions…",
+            tools.show_calibration,
+            menu="Team",
+            role=lead,
+        ),
+        ActionSpec("audit.team", "Audit trail…", tools.show_audit_trail, menu="Team", role=lead),
+        *_own_audit_trail(tools, role),
+    )
+
+
+def _own_audit_trail(tools: LeadTools, role: Role) -> tuple[ActionSpec, ...]:
+    # An analyst's trail is of their own cases; a lead has the whole team's under Team.
+    if role is not Role.ANALYST:
+        return ()
+    return (
+        ActionSpec(
+            "audit.mine",
+            "Audit trail (my cases)…",
+            tools.show_audit_trail,
+            menu="Tools",
+            role=Role.ANALYST,
+        ),
+    )

@@ -1,18 +1,17 @@
 """The reviewer's main window: queue on the left, the case in the middle, the form right.
 
 The loop itself (claim, browse, decide, undo, skip, escalate, breaks) lives in
-widgets/review/review_loop.py; this window lays out the pieces, binds the keys and shows what
-the loop says.
+widgets/review/review_loop.py; this window lays out the pieces, shows what the loop says and
+holds the action table (widgets/shell/actions.py) that binds every key and menu entry.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -39,12 +38,14 @@ from widgets.review.queue_model import QueueModel, configure_queue_view
 from widgets.review.review_dialogs import AssignDialog, LinkDialog, RulesDialog
 from widgets.review.review_loop import CommandErrors, ReviewLoop
 from widgets.shell.about import AboutDialog
+from widgets.shell.actions import ActionTable
 from widgets.shell.dialogs import EscalateDialog
 from widgets.shell.errors import guarded
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
 from widgets.shell.store_signal import StoreSignals
 from widgets.shell.tasks import TaskRunner
+from widgets.shell.window_actions import window_actions
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,9 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._build_status_bar()
-        self.overlay = ShortcutOverlay(self)
-        self._bind_keys()
+        self.action_table = ActionTable(self, self.menus, desk.reviewer.role, self.guard)
+        self.overlay = ShortcutOverlay(self, self.action_table.overlay)
+        self.action_table.extend(window_actions(self))
         self._restore()
         self.refresh_queue()
         self.loop.claim_next()
@@ -379,30 +381,6 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         names = ("Case", "View", "Tools", "Team", "Help")
         self.menus = {name: bar.addMenu(f"&{name}") for name in names}
-        case = self.menus["Case"]
-        commands: list[tuple[str, Callable[[], object]]] = [
-            ("Claim next  (N)", self.claim_next),
-            ("Take the shown case  (Enter)", self.loop.take),
-            ("Browse next  (J)", lambda: self.browse_step(1)),
-            ("Browse previous  (K)", lambda: self.browse_step(-1)),
-            ("Mark evidence…  (M)", self.mark_evidence),
-            ("Undo the last decision  (Ctrl+Z)", self.loop.undo),
-            ("Decide near-duplicates…  (D)", self.loop.decide_cluster),
-            ("Escalate…  (E)", self.escalate),
-            ("Skip…  (S)", self.loop.skip),
-            ("Release  (R)", self.release),
-            ("Take a break  (B)", self.loop.take_break_now),
-        ]
-        if self.desk.reviewer.at_least(Role.ANALYST):
-            commands.append(("Link a related case…  (L)", self.link_case))
-        if self.desk.reviewer.at_least(Role.LEAD):
-            commands.append(("Assign to a person…  (A)", self.assign))
-            self.menus["Team"].addAction("Breaks and rotation…", self.guard(self.edit_rules))
-        for text, command in commands:
-            case.addAction(text, self.guard(command))
-        self.menus["View"].addAction("Keyboard shortcuts  (?)", self.overlay_toggle)
-        self.menus["Help"].addAction("Keyboard shortcuts  (?)", self.overlay_toggle)
-        self.menus["Help"].addAction("About Veil", self.show_about)
 
     def show_about(self) -> AboutDialog:
         """Help > About Veil: the version, and where the data and the log file are."""
@@ -446,40 +424,6 @@ class MainWindow(QMainWindow):
         self.hub.setObjectName("hubStatus")
         for label in (self.who, self.queue_depth, self.hub):
             self.statusBar().addPermanentWidget(label)
-
-    def _bind_keys(self) -> None:
-        loop = self.loop
-        bindings: list[tuple[str, Callable[[], object]]] = [
-            ("N", self.claim_next),
-            ("Space", self.claim_next),
-            ("Return", loop.take),
-            ("Enter", loop.take),
-            ("J", lambda: self.browse_step(1)),
-            ("K", lambda: self.browse_step(-1)),
-            ("Ctrl+Return", self.panel.submit),
-            ("Ctrl+Enter", self.panel.submit),
-            ("Ctrl+Z", loop.undo),
-            ("E", self.escalate),
-            ("S", loop.skip),
-            ("R", self.release),
-            ("M", self.mark_evidence),
-            ("D", loop.decide_cluster),
-            ("B", loop.take_break_now),
-            ("H", self.toggle_history),
-            ("L", self.link_case),
-            ("A", self.assign),
-            ("Ctrl+Shift+Return", self.history.add_note),
-            ("Q", self.queue_filter.setFocus),
-            ("?", self.overlay.toggle),
-            ("Shift+?", self.overlay.toggle),
-            ("Escape", self.on_escape),
-        ]
-        bindings += [(str(n), partial(self.panel.choose_action, str(n))) for n in range(1, 10)]
-        self._shortcuts = []
-        for key, slot in bindings:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(self.guard(slot))
-            self._shortcuts.append(shortcut)
 
     def _restore(self) -> None:
         if not self.settings.window_geometry.isEmpty():

@@ -1,63 +1,79 @@
-"""The keyboard map and the `?` overlay that lists it."""
+"""The `?` overlay: the keyboard map, generated from the window's action table."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("N  /  Space", "claim the most urgent case you may work"),
-    ("J  /  K", "browse the queue (read only, no lease)"),
-    ("Q", "pick the queue to work (N then claims from it)"),
-    ("Enter", "take the case you browsed to, if it is free"),
-    ("1 … 9", "choose a decision action"),
-    ("Tab", "move through subcategory, severity and the fields"),
-    ("M", "mark evidence: a region or a video time range (filtered)"),
-    ("Ctrl+Enter", "submit the decision; the next case is claimed"),
-    ("Ctrl+Z", "undo the last decision (10 seconds)"),
-    ("D", "decide the near-duplicates of the last case alike"),
-    ("E", "escalate to an analyst"),
-    ("S", "skip the case, with a reason"),
-    ("R", "release the case back to the queue"),
-    ("B", "take a break (media hidden)"),
-    ("H  /  L", "analysts: history and notes  /  link a related case"),
-    ("Ctrl+Shift+Enter", "analysts: add the typed note"),
-    ("A", "leads: assign the case to a person"),
-    ("O  (hold)", "lens: reveal around the cursor (or hold the right mouse button)"),
-    ("V  (hold)", "reveal the whole item; re-filters on release or after 3 s"),
-    ("T", "show masked terms in the text for a moment"),
-    ("Esc", "safe screen: hide all media until Esc again"),
-    ("P  /  ,  .", "video: play or pause  /  step a frame back or forward"),
-    ("[  /  ]", "previous / next media item of the case"),
-    ("Ctrl+wheel, drag", "zoom and pan (the filter stays on)"),
-    ("?", "show or hide this list"),
-)
+from widgets.shell.actions import OverlaySection
+
+
+def overlay_html(sections: Sequence[OverlaySection]) -> str:
+    """One column of the overlay: each section's heading, then its keys and what they do."""
+    parts = []
+    for section in sections:
+        rows = "".join(
+            f"<tr><td><b>{html.escape(key)}</b></td><td>&nbsp;&nbsp;{html.escape(text)}</td></tr>"
+            for key, text in section.lines
+        )
+        parts.append(f"<h3>{html.escape(section.title)}</h3><table>{rows}</table>")
+    return "".join(parts)
+
+
+def split_columns(sections: Sequence[OverlaySection]) -> list[list[OverlaySection]]:
+    """Sections in order, cut in two where the taller column is shortest (it must fit 768 px)."""
+    heights = [len(s.lines) + 2 for s in sections]  # a heading takes about two lines
+    cut = min(range(len(sections) + 1), key=lambda i: max(sum(heights[:i]), sum(heights[i:])))
+    return [list(sections[:cut]), list(sections[cut:])]
 
 
 class ShortcutOverlay(QWidget):
-    """A translucent panel over the main window listing the shortcuts."""
+    """A translucent panel over the main window listing this person's keys."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, sections: Callable[[], Sequence[OverlaySection]]) -> None:
         super().__init__(parent)
         self._host = parent
+        self._sections = sections
         self.setObjectName("shortcutOverlay")
         self.setAccessibleName("Keyboard shortcuts")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        rows = "".join(
-            f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS
-        )
-        label = QLabel(f"<h2>Keyboard</h2><table>{rows}</table><p>Press ? or Esc to close.</p>")
-        label.setObjectName("shortcutText")
+        self._columns = [QLabel(), QLabel()]
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for label in self._columns:
+            label.setObjectName("shortcutText")
+            label.setAlignment(Qt.AlignmentFlag.AlignTop)
+            row.addWidget(label)
+        row.addStretch(1)
+        row.setSpacing(48)
         layout = QVBoxLayout(self)
-        layout.addWidget(label, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("<h2>Keyboard</h2>"), alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addLayout(row)
+        closing = QLabel("Press ? or Esc to close.")
+        layout.addWidget(closing, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
         self.hide()
+
+    def text(self) -> str:
+        """Every column's text, as shown."""
+        return "".join(label.text() for label in self._columns)
+
+    def render_sections(self) -> None:
+        """Write the lists again from the table (features may have added entries)."""
+        for label, column in zip(self._columns, split_columns(self._sections()), strict=True):
+            label.setText(overlay_html(column))
 
     def toggle(self) -> None:
         """Show over the whole parent, or hide."""
         if self.isVisible():
             self.hide()
             return
+        self.render_sections()
         self.setGeometry(self._host.rect())
         self.raise_()
         self.show()

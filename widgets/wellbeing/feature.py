@@ -1,19 +1,19 @@
-"""Installs the wellbeing viewer into the main window: reveal keys, safe screen, video and
-text keys, exposure events and the personal panel.
+"""Installs the wellbeing viewer into the main window: reveal keys, video and text keys,
+exposure events and the personal panel.
 
-Keys (held keys are read with an application event filter, since shortcuts cannot see a
-release): O held = lens at the cursor, V held = reveal the whole item, right mouse button
-held = lens; T = show masked text for a moment; Esc = safe screen on/off; P = play/pause;
-, and . = step a frame; [ and ] = previous/next media item.
+The viewer's keys are entries in the window's action table (so the `?` overlay lists
+them), read by an application event filter rather than shortcuts: a shortcut cannot see
+a release (O and V reveal while held), and the filter leaves letters to text fields.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
 
 from app.domain.people import Role
@@ -22,29 +22,72 @@ from app.wellbeing.exposure import ExposureLedger
 from app.wellbeing.masking import TermMask, load_terms
 from app.wellbeing.preferences import FilterChoice
 from widgets.media.filter_prefs import FilterPrefsDialog
+from widgets.shell.actions import ActionSpec, Binding
 from widgets.shell.main_window import MainWindow
 from widgets.wellbeing.exposure_panel import ExposurePanel
 
 TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox)
 
 
-class ViewerKeys(QObject):
-    """Reads held keys for reveals (press starts, release ends) and the viewer's keys."""
+def viewer_actions(window: MainWindow) -> tuple[ActionSpec, ...]:
+    """The viewer's keys: O and V reveal while held, the others act on a press."""
+    case = window.case_view
 
-    def __init__(self, window: MainWindow) -> None:
+    def reveal(mode: str) -> None:
+        case.video.stop()
+        case.media.begin_reveal(mode, case.media.cursor_position())
+
+    def held(id_: str, key: str, mode: str, text: str) -> ActionSpec:
+        shown = f"{key}  (hold)"
+        return ActionSpec(
+            id_, text, partial(reveal, mode), (key,), shown, section="View", binding=Binding.HELD
+        )
+
+    def press(id_: str, key: str, run: Callable[[], object], text: str) -> ActionSpec:
+        return ActionSpec(id_, text, run, (key,), section="View", binding=Binding.PRESS)
+
+    return (
+        held(
+            "view.lens",
+            "O",
+            "lens",
+            "lens: reveal around the cursor (or hold the right mouse button)",
+        ),
+        held(
+            "view.reveal", "V", "hold", "reveal the whole item; re-filters on release or after 3 s"
+        ),
+        press(
+            "view.text",
+            "T",
+            lambda: case.reveal_text(case.media.reveal_seconds),
+            "show masked terms in the text for a moment",
+        ),
+        press("view.play", "P", case.video.toggle, "video: play or pause"),
+        press("view.frame_back", ",", lambda: case.video.step(-1), "video: step a frame back"),
+        press("view.frame_on", ".", lambda: case.video.step(1), "video: step a frame forward"),
+        press(
+            "view.item_back",
+            "[",
+            lambda: case.show_item(case.item_index - 1),
+            "previous media item of the case",
+        ),
+        press(
+            "view.item_on",
+            "]",
+            lambda: case.show_item(case.item_index + 1),
+            "next media item of the case",
+        ),
+    )
+
+
+class ViewerKeys(QObject):
+    """Reads the viewer's keys: a press runs its entry, a held key's release ends the reveal."""
+
+    def __init__(self, window: MainWindow, specs: Sequence[ActionSpec]) -> None:
         super().__init__(window)
         self._window = window
-        case = window.case_view
-        self._press = {
-            Qt.Key.Key_O: lambda: self._reveal("lens"),
-            Qt.Key.Key_V: lambda: self._reveal("hold"),
-            Qt.Key.Key_T: lambda: case.reveal_text(case.media.reveal_seconds),
-            Qt.Key.Key_P: case.video.toggle,
-            Qt.Key.Key_Comma: lambda: case.video.step(-1),
-            Qt.Key.Key_Period: lambda: case.video.step(1),
-            Qt.Key.Key_BracketLeft: lambda: case.show_item(case.item_index - 1),
-            Qt.Key.Key_BracketRight: lambda: case.show_item(case.item_index + 1),
-        }
+        self._press = {_qt_key(s.keys[0]): s.run for s in specs if s.run is not None}
+        self._held = {_qt_key(s.keys[0]) for s in specs if s.binding is Binding.HELD}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Handle our keys when the window has them; let everything else through."""
@@ -56,11 +99,15 @@ class ViewerKeys(QObject):
         if event.isAutoRepeat():
             return True
         if kind == QEvent.Type.KeyRelease:
-            if event.key() in (Qt.Key.Key_O, Qt.Key.Key_V):
+            if event.key() in self._held:
                 self._window.case_view.media.end_reveal()
             return True
         self._press[Qt.Key(event.key())]()
         return True
+
+    def keys(self) -> frozenset[Qt.Key]:
+        """The keys this filter reads."""
+        return frozenset(self._press)
 
     def _ours(self, event: QKeyEvent) -> bool:
         if Qt.Key(event.key()) not in self._press or event.modifiers() not in (
@@ -75,10 +122,10 @@ class ViewerKeys(QObject):
             return False
         return not isinstance(focus, TEXT_INPUTS)
 
-    def _reveal(self, mode: str) -> None:
-        media = self._window.case_view.media
-        self._window.case_view.video.stop()
-        media.begin_reveal(mode, media.cursor_position())
+
+def _qt_key(key: str) -> Qt.Key:
+    first = QKeySequence(key)[0]  # type: ignore[index]  # the stubs lack __getitem__
+    return first.key()
 
 
 def install(window: MainWindow) -> None:
@@ -94,12 +141,14 @@ def install(window: MainWindow) -> None:
     panel = ExposurePanel(ledger, desk.store.clock)
     window.add_side_panel("Your exposure today", panel, Qt.DockWidgetArea.RightDockWidgetArea)
     _record_exposure(window, ledger, panel)
-    keys = ViewerKeys(window)
+    specs = viewer_actions(window)
+    window.action_table.extend(specs)
+    keys = ViewerKeys(window, specs)
     app = QApplication.instance()
     if app is not None:  # removed when the window (its parent) goes
         app.installEventFilter(keys)
     window.safe_screen_toggled.connect(case.set_safe_screen)
-    _add_view_actions(window)
+    window.action_table.extend(_view_options(window))
     _add_filter_choice(window)
 
 
@@ -136,19 +185,24 @@ def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: Exposure
     window.closing.connect(case.leave_item)
 
 
-def _add_view_actions(window: MainWindow) -> None:
-    view, case = window.menus["View"], window.case_view
-    safe = QAction("Safe screen: hide all media  (Esc)", window)
-    safe.triggered.connect(window.toggle_safe_screen)
-    view.addAction(safe)
-    gray = QAction("Keep grayscale while revealing", window, checkable=True)
-    gray.setChecked(case.media.reveal_keeps_grayscale)
-    gray.toggled.connect(partial(_keep_grayscale, window))
-    view.addAction(gray)
-    mask = QAction("Mask listed terms in text", window, checkable=True)
-    mask.setChecked(case.mask_enabled)
-    mask.toggled.connect(partial(_mask_terms, window))
-    view.addAction(mask)
+def _view_options(window: MainWindow) -> tuple[ActionSpec, ...]:
+    case = window.case_view
+    return (
+        ActionSpec(
+            "view.keep_grayscale",
+            "Keep grayscale while revealing",
+            menu="View",
+            toggle=partial(_keep_grayscale, window),
+            checked=case.media.reveal_keeps_grayscale,
+        ),
+        ActionSpec(
+            "view.mask_terms",
+            "Mask listed terms in text",
+            menu="View",
+            toggle=partial(_mask_terms, window),
+            checked=case.mask_enabled,
+        ),
+    )
 
 
 def _keep_grayscale(window: MainWindow, on: bool) -> None:
@@ -165,11 +219,23 @@ def _add_filter_choice(window: MainWindow) -> None:
     prefs = json.loads(settings.filter_prefs) if settings.filter_prefs else None
     choice = FilterChoice(desk.store, prefs)
     window.loop.filter_choice = choice
-    window.menus["View"].addAction("Filter preferences…", lambda: _edit_own_filters(window, choice))
-    if desk.reviewer.at_least(Role.LEAD):
-        window.menus["Team"].addAction(
-            "Team filter defaults…", lambda: _edit_team_filters(window, choice)
+    window.action_table.extend(
+        (
+            ActionSpec(
+                "view.filter_preferences",
+                "Filter preferences…",
+                partial(_edit_own_filters, window, choice),
+                menu="View",
+            ),
+            ActionSpec(
+                "team.filter_defaults",
+                "Team filter defaults…",
+                partial(_edit_team_filters, window, choice),
+                menu="Team",
+                role=Role.LEAD,
+            ),
         )
+    )
 
 
 def _edit_own_filters(window: MainWindow, choice: FilterChoice) -> None:
