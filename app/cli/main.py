@@ -17,10 +17,12 @@ from pathlib import Path
 from app.demo.cases import DemoLogin, seed_demo
 from app.domain.people import AccountError, Accounts, Role
 from app.domain.policies import PolicyError, PolicySet, load_policies
+from app.log import store as local_store
 from app.log.logs import setup_logging
 from app.log.paths import data_dir, resources_dir
 from app.log.store import LocalStore
 from app.review.intake import Intake
+from db.engine import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 log = logging.getLogger(__name__)
@@ -92,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_store(args: argparse.Namespace) -> LocalStore:
     """The local store for --data-dir / VEIL_DATA_DIR / the per-user dir."""
-    return LocalStore(data_dir(args.data_dir))
+    return local_store.open_store(data_dir(args.data_dir))
 
 
 def policies() -> PolicySet:
@@ -106,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(data_dir(args.data_dir), debug=args.debug)
         return handler(args)
-    except (PolicyError, AccountError, OSError) as exc:
+    except (PolicyError, AccountError, StoreError, OSError) as exc:
         log.warning("veil %s: %s", args.command, exc)
         print(f"veil: {exc}", file=sys.stderr)
         return 2

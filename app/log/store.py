@@ -37,7 +37,7 @@ from app.log.registry import registry
 from app.log.remote import RemoteBatch, row_values, verify_partial_chain
 from db.blobs import BlobStore
 from db.checkpoint import WalCheckpointer
-from db.engine import SessionSource, sqlite_engine
+from db.engine import SessionSource, sqlite_engine, store_error
 from db.migrate import current_revision, upgrade
 from db.models import Device, Event
 
@@ -299,3 +299,15 @@ def _new_device(actor: str | None) -> Device:
 
 def _row_of(rec: EventRecord) -> Event:
     return Event(**row_values(rec))
+
+
+def open_store(data_dir: Path, clock: Clock | None = None) -> LocalStore:
+    """Open (create, migrate) the local store; a locked, damaged or unwritable file is a
+    StoreError naming the problem, not a raw database exception."""
+    try:
+        return LocalStore(data_dir, clock)
+    except Exception as exc:
+        error = store_error(exc)
+        if error is None:
+            raise
+        raise error from exc

@@ -196,3 +196,15 @@ def test_closing_the_store_closes_the_read_pool(tmp_path: Path) -> None:
     store.close()
     assert pool.checkedin() == 0
     assert pool is not store.sessions.read_engine.pool  # dispose() replaced the pool
+
+
+def test_a_cli_command_on_a_damaged_store_prints_one_line_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from widgets.shell.main import main
+
+    (tmp_path / DB_FILENAME).write_bytes(b"this is not a database" * 512)
+    status = main(["--data-dir", str(tmp_path), "verify"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith("veil: ") and "not a database" in err[0]

@@ -20,7 +20,7 @@ from app.domain.people import Accounts, Reviewer
 from app.domain.policies import PolicySet
 from app.log.logs import setup_logging
 from app.log.paths import data_dir, resources_dir
-from app.log.store import LocalStore
+from app.log.store import LocalStore, open_store
 from app.review.reviewdesk import ReviewDesk
 from db.engine import StoreError
 from widgets.media.media_view import CanvasState
@@ -61,7 +61,7 @@ def load_stylesheet() -> str:
 
 def open_workstation_store(folder: Path, policy_set: PolicySet) -> LocalStore:
     """Open the local store; on first start seed the demo and print its logins."""
-    store = LocalStore(folder)
+    store = open_store(folder)
     # A hub workstation starts empty and gets its cases from the hub.
     if Accounts(store).count() == 0 and not sync_feature.hub_workstation(store):
         print(f"First start: seeding demo data into {folder} …", flush=True)
