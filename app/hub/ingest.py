@@ -59,7 +59,7 @@ def push(
         if fresh:
             check_link(device, fresh[0])
             acked.update(append(conn, head, fresh, scope_events(conn, user, fresh), now_ms))
-            record_cases(conn, fresh, acked)
+            record_cases(conn, fresh, acked, user)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
     return Acknowledgement(acked, device.last_seq)
