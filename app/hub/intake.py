@@ -19,7 +19,7 @@ from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import CaseSpec, IntakeCreated, IntakeResponse
 from app.log.events import EventRecord, seal, uuid7
-from app.log.registry import PayloadError, registry
+from app.log.registry import PayloadError, PayloadTooLarge, registry
 from db.hub.engine import write_transaction
 
 
@@ -53,10 +53,14 @@ def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) 
 
 
 def _check_spec(n: int, spec: CaseSpec) -> None:
-    """The case.ingested payload a spec becomes must match the kind's typed payload, as
-    every workstation checks it before folding it."""
+    """The case.ingested payload a spec becomes must fit the kind's size limit and match
+    its typed payload, as every workstation checks it."""
+    kind, payload = EventKind.CASE_INGESTED.value, spec.model_dump(mode="json")
     try:
-        registry().check(EventKind.CASE_INGESTED.value, "new", spec.model_dump(mode="json"))
+        registry().check_size(kind, payload)
+        registry().check(kind, "new", payload)
+    except PayloadTooLarge as exc:
+        raise HubError(413, f"cases[{n}] ({spec.external_id}): {exc}") from None
     except PayloadError as exc:
         raise HubError(422, f"cases[{n}] ({spec.external_id}): {exc}") from None
 
