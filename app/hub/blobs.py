@@ -38,6 +38,7 @@ GRACE_ENV = "VEIL_HUB_BLOB_GRACE"
 NO_SUCH_BLOB = "no such blob"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SWEEP_BATCH = 500
+_DRAIN_BYTES = 16 << 20
 
 
 def check_sha(sha256: str) -> None:
@@ -56,13 +57,18 @@ def check_upload(user: Principal, sha256: str, declared: int | None) -> None:
 
 
 async def read_capped(chunks: AsyncIterator[bytes], limit: int = MAX_BLOB_BYTES) -> bytes:
-    """A streamed body, refused (413) as soon as more than limit bytes have arrived."""
+    """A streamed body, refused (413) once more than limit bytes have arrived. Up to
+    _DRAIN_BYTES more are read and dropped first, so a client that sends a little too
+    much still reads the 413 instead of a reset connection."""
     parts, size = [], 0
     async for chunk in chunks:
         size += len(chunk)
-        if size > limit:
-            raise HubError(413, f"a blob holds at most {limit} bytes")
-        parts.append(chunk)
+        if size > limit + _DRAIN_BYTES:
+            break
+        if size <= limit:
+            parts.append(chunk)
+    if size > limit:
+        raise HubError(413, f"a blob holds at most {limit} bytes")
     return b"".join(parts)
 
 
