@@ -14,17 +14,17 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from app.domain.kinds import EventKind
 from app.log.events import uuid7
 from app.sync.engine import fetch_media
-from db.hub.engine import read_transaction
+from db.hub.engine import make_engine, read_transaction, upgrade, write_transaction
 from db.hub.models import Blob, BlobUpload, CaseMedia
 from tests.sync.stations import Station, TeamOnHub
 
 from .conftest import SpawnHub
-from .hubproc import HubProcess
+from .hubproc import HubProcess, create_pg_database, drop_pg_database
 from .test_access import media
 from .test_limits import raw
 from .test_sync import pull_all
@@ -260,3 +260,67 @@ def test_blobs_sweep_command(private_hub: SpawnHub, capsys: pytest.CaptureFixtur
         assert "--grace" in capsys.readouterr().err
     finally:
         world.close()
+
+
+@pytest.fixture
+def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database on the session's engine."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    url = create_pg_database()
+    yield url
+    drop_pg_database(url)
+
+
+def test_migration_fills_attachments_from_the_log(fresh_url: str) -> None:
+    engine = make_engine(fresh_url)
+    try:
+        upgrade(engine, "0002")
+        x = "ab" * 32
+        with write_transaction(engine) as conn:
+            people = [("lee", f'["{CS}"]'), ("ann", "[]"), ("bo", f'["{CS}"]')]
+            for name, clearances in people:
+                conn.execute(
+                    text("INSERT INTO users VALUES (:u, 't', 'analyst', :c, 'x', :f, 0)"),
+                    {"u": name, "c": clearances, "f": False},
+                )
+            conn.execute(text("INSERT INTO blobs VALUES (:s, 1, :d, 5)"), {"s": x, "d": b"x"})
+            cases = [("c1", "lee", CS), ("c2", "ann", None), ("c3", "bo", CS)]
+            for seq, (case_id, actor, clearance) in enumerate(cases, start=1):
+                conn.execute(
+                    text(
+                        "INSERT INTO events (server_seq, event_id, device_id, device_seq, actor,"
+                        " kind, case_id, payload, created_at, prev_hash, hash, team, clearance,"
+                        " global_prev_hash, global_hash, received_at) VALUES (:q, :e, 'd', :q,"
+                        " :a, 'case.ingested', :c, '{}', 'now', 'p', 'h', 't', :l, 'g', 'g', 0)"
+                    ),
+                    {"q": seq, "e": f"e{seq}", "a": actor, "c": case_id, "l": clearance},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO cases (case_id, team, external_id, category, clearance,"
+                        " queue, severity, status, ingested_seq) VALUES"
+                        " (:c, 't', :c, 'x', :l, 'q', 1, 'open', :q)"
+                    ),
+                    {"c": case_id, "l": clearance, "q": seq},
+                )
+                conn.execute(text("INSERT INTO case_media VALUES (:c, :s)"), {"c": case_id, "s": x})
+        upgrade(engine)
+        with read_transaction(engine) as conn:
+            rows = conn.execute(
+                select(CaseMedia.case_id, CaseMedia.attached_by, CaseMedia.entitled).order_by(
+                    CaseMedia.case_id
+                )
+            ).all()
+            uploads = conn.execute(select(BlobUpload.sha256, BlobUpload.username)).all()
+            uploaded_at = conn.scalar(select(Blob.uploaded_at))
+        # The first case brought the blob; ann could not see it, bo could.
+        assert [tuple(r) for r in rows] == [
+            ("c1", "lee", True),
+            ("c2", "ann", False),
+            ("c3", "bo", True),
+        ]
+        assert [tuple(u) for u in uploads] == [(x, "lee")] and uploaded_at == 5
+    finally:
+        engine.dispose()
