@@ -49,6 +49,23 @@ def register(sub: Any) -> None:
     ahead.add_argument("--queue", help="only from this queue")
     add_login_arguments(ahead)
     ahead.set_defaults(handler=guarded(_work_ahead))
+    _register_blobs(commands)
+
+
+def _register_blobs(commands: Any) -> None:
+    blobs = commands.add_parser("blobs", help="media blobs in the hub database (on the hub)")
+    actions = blobs.add_subparsers(dest="blobs_command", required=True)
+    sweep = actions.add_parser(
+        "sweep", help="delete blobs no case uses once their grace period is over"
+    )
+    sweep.add_argument("--db", default=DEFAULT_DB)
+    sweep.add_argument(
+        "--grace",
+        type=float,
+        default=None,
+        help="seconds since the last upload (default: VEIL_HUB_BLOB_GRACE, else a day)",
+    )
+    sweep.set_defaults(handler=_blobs_sweep)
 
 
 def _register_server(commands: Any) -> None:
@@ -78,7 +95,11 @@ def _serve(args: argparse.Namespace) -> int:
     from app.hub.admin import serve  # uvicorn and FastAPI load only for this command
 
     print(f"Veil hub on http://{args.host}:{args.port} (database {args.db})", flush=True)
-    return serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+    try:
+        return serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+    except ValueError as exc:  # a setting from the environment that makes no sense
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
 
 
 def _user_add(args: argparse.Namespace) -> int:
@@ -155,5 +176,20 @@ def _work_ahead(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
         user = hub_person(ws, args)
         report = check_out(ws.engine, user, args.count, hours=args.hours, queue=args.queue)
+    print(report.summary())
+    return 0
+
+
+def _blobs_sweep(args: argparse.Namespace) -> int:
+    from app.hub.admin import blobs_sweep
+
+    if args.grace is not None and not args.grace > 0:
+        print("veil: --grace must be a number of seconds above 0", file=sys.stderr)
+        return 2
+    try:
+        report = blobs_sweep(args.db, args.grace)
+    except ValueError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0

@@ -49,6 +49,9 @@ def main(argv: list[str]) -> int:
     except HubError as exc:
         print(f"error: {exc.reason}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a setting from the environment that makes no sense
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -14,7 +14,10 @@ Seeing (pull, blobs, leases, access checks):
   `qa.review`, `gold.*`) goes to leads only: a reviewer must not be able to tell which
   decisions are drawn for audit or which cases are gold copies, not even from the data on
   their own disk. `incident.opened` goes to analysts and leads.
-- A blob is served only to a user who may see a case whose ingest payload references it.
+- A blob is served only to a user who may see a case whose ingest payload references it,
+  and only when whoever brought that case in was entitled to attach the blob: they had
+  uploaded its bytes or could already read it (app/hub/blobs.py). A blob the hub does not
+  hold and one the caller may not read get the same 404.
 
 Doing (push, intake, blobs, users):
 - A pushed event's actor must be the caller, and a device pushes for one user only

@@ -9,6 +9,7 @@ import uvicorn
 
 from app.hub.accounts import create_user, disable_user
 from app.hub.app import create_app
+from app.hub.blobs import GRACE_ENV, SweepReport, grace_seconds, sweep
 from app.hub.context import DEFAULT_TOKEN_TTL
 from db.hub.engine import make_engine, upgrade, write_transaction
 
@@ -20,10 +21,12 @@ def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) 
     """Migrate the database, then serve the hub API until stopped; the exit status."""
     if token_ttl is None:
         token_ttl = float(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL))
+    blob_grace = grace_seconds(os.environ.get(GRACE_ENV))
     engine = make_engine(db_url, pool_size=10, max_overflow=20)
     try:
         upgrade(engine)
-        app = create_app(engine, token_ttl=token_ttl, crash_at=os.environ.get(CRASH_ENV) or None)
+        crash_at = os.environ.get(CRASH_ENV) or None
+        app = create_app(engine, token_ttl=token_ttl, crash_at=crash_at, blob_grace=blob_grace)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         engine.dispose()
@@ -51,5 +54,17 @@ def user_disable(db_url: str, username: str) -> None:
         upgrade(engine)
         with write_transaction(engine) as conn:
             disable_user(conn, username)
+    finally:
+        engine.dispose()
+
+
+def blobs_sweep(db_url: str, grace: float | None = None) -> SweepReport:
+    """Delete unreferenced blobs older than grace seconds since their last upload (default:
+    VEIL_HUB_BLOB_GRACE, else a day), as the serving hub does in the background."""
+    seconds = grace if grace is not None else grace_seconds(os.environ.get(GRACE_ENV))
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        return sweep(engine, int(time.time() * 1000), int(seconds * 1000))
     finally:
         engine.dispose()

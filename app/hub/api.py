@@ -76,8 +76,10 @@ def pull_events(
 
 @router.put("/blobs/{sha256}")
 async def put_blob(ctx: Context, user: Caller, sha256: str, request: Request) -> BlobStored:
-    """Store a media blob under its SHA-256 (the body must hash to it); idempotent."""
-    data = await request.body()
+    """Store a media blob under its SHA-256 (the body must hash to it); idempotent. Role,
+    name and declared length are checked before the body is read; the stream is capped."""
+    blobs.check_upload(user, sha256, _declared_length(request))
+    data = await blobs.read_capped(request.stream())
     created = await run_in_threadpool(blobs.put_blob, ctx.engine, user, sha256, data, ctx.now_ms())
     return BlobStored(sha256=sha256, size=len(data), created=created)
 
@@ -148,3 +150,11 @@ def _info(principal: Principal) -> UserInfo:
         team=principal.team,
         clearances=sorted(principal.clearances),
     )
+
+
+def _declared_length(request: Request) -> int | None:
+    value = request.headers.get("content-length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        raise HubError(400, "Content-Length is not a number") from None

@@ -15,7 +15,7 @@ from app.hub.errors import HubError
 from app.hub.log import Scope
 from app.hub.schemas import CaseSpec
 from app.log.events import EventRecord
-from db.hub.models import Case, CaseMedia
+from db.hub.models import Blob, BlobUpload, Case, CaseMedia
 
 DEFAULT_TEAM = "default"
 # The status a case takes after an event of each kind; leases pick "open" cases first.
@@ -97,19 +97,24 @@ def refuse_known_external_ids(conn: Connection, fresh: list[tuple[str, CaseSpec]
         raise HubError(409, "a case.ingested event repeats an external_id of its team")
 
 
-def record_cases(conn: Connection, records: Sequence[EventRecord], acked: dict[str, int]) -> None:
-    """Keep the cases and case_media tables in step with newly stored events."""
+def record_cases(
+    conn: Connection, records: Sequence[EventRecord], acked: dict[str, int], user: Principal
+) -> None:
+    """Keep the cases and case_media tables in step with newly stored events (user, the
+    caller, is the actor of every one of them)."""
     status: dict[str, str] = {}
     for record in records:
         if record.kind == EventKind.CASE_INGESTED:
-            _insert_case(conn, record, case_spec(record), acked[record.event_id])
+            _insert_case(conn, record, case_spec(record), acked[record.event_id], user)
         elif record.case_id and record.kind in STATUS_AFTER:
             status[record.case_id] = STATUS_AFTER[EventKind(record.kind)]
     for case_id, value in status.items():
         conn.execute(update(Case).where(Case.case_id == case_id).values(status=value))
 
 
-def _insert_case(conn: Connection, record: EventRecord, spec: CaseSpec, seq: int) -> None:
+def _insert_case(
+    conn: Connection, record: EventRecord, spec: CaseSpec, seq: int, user: Principal
+) -> None:
     scope = spec_scope(spec)
     conn.execute(
         insert(Case).values(
@@ -126,4 +131,42 @@ def _insert_case(conn: Connection, record: EventRecord, spec: CaseSpec, seq: int
     )
     shas = sorted({m.sha256 for m in spec.media})
     if shas:
-        conn.execute(insert(CaseMedia), [{"case_id": record.case_id, "sha256": s} for s in shas])
+        entitled = attachable_blobs(conn, user, shas)
+        who = user.username
+        rows = [
+            {"case_id": record.case_id, "sha256": s, "attached_by": who, "entitled": s in entitled}
+            for s in shas
+        ]
+        conn.execute(insert(CaseMedia), rows)
+
+
+def readable_blobs(conn: Connection, user: Principal, shas: Iterable[str]) -> set[str]:
+    """The blobs among shas that user may read: attached, by someone entitled to attach
+    them, to a case user may see."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return set()
+    query = (
+        select(CaseMedia.sha256)
+        .join(Case, Case.case_id == CaseMedia.case_id)
+        .where(CaseMedia.sha256.in_(wanted), CaseMedia.entitled.is_(True), visible_cases(user))
+        .distinct()
+    )
+    return set(conn.scalars(query))
+
+
+def attachable_blobs(conn: Connection, user: Principal, shas: Iterable[str]) -> set[str]:
+    """The stored blobs among shas that user may attach to a new case: they uploaded the
+    bytes themselves (proof of possession) or may already read the blob."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return set()
+    stored = set(conn.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+    uploaded = set(
+        conn.scalars(
+            select(BlobUpload.sha256).where(
+                BlobUpload.username == user.username, BlobUpload.sha256.in_(sorted(stored))
+            )
+        )
+    )
+    return uploaded | readable_blobs(conn, user, stored - uploaded)

@@ -18,8 +18,8 @@ from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
-from app.log.events import EventRecord, canonical_json, chain_hash
-from app.log.registry import PayloadError, UnknownKind, registry
+from app.log.events import EventRecord, chain_hash
+from app.log.registry import PayloadError, PayloadTooLarge, UnknownKind, registry
 from db.hub.engine import write_transaction
 from db.hub.models import Event
 
@@ -59,7 +59,7 @@ def push(
         if fresh:
             check_link(device, fresh[0])
             acked.update(append(conn, head, fresh, scope_events(conn, user, fresh), now_ms))
-            record_cases(conn, fresh, acked)
+            record_cases(conn, fresh, acked, user)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
     return Acknowledgement(acked, device.last_seq)
@@ -89,6 +89,12 @@ def _record(item: dict[str, Any], n: int) -> EventRecord:
         raise HubError(422, f"events[{n}] is malformed: {exc!r}") from exc
     if record.device_seq < 1:
         raise HubError(422, f"events[{n}]: device_seq must be >= 1")
+    try:  # size first: nothing else reads a payload over its kind's limit
+        registry().check_size(record.kind, record.payload)
+    except UnknownKind:
+        raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}") from None
+    except PayloadTooLarge as exc:
+        raise HubError(413, f"event {record.event_id}: {exc}") from None
     for name, limit in _FIELD_LIMITS.items():
         value = getattr(record, name)
         if value is not None and not 0 < len(value) <= limit:
@@ -154,20 +160,12 @@ def check_link(device: DeviceHead, first: EventRecord) -> None:
 
 
 def check_payload(record: EventRecord) -> None:
-    """The event's kind is declared and its payload matches the kind's typed payload and
-    size limit: the same check a workstation makes before it writes an event."""
-    reg = registry()
+    """The event's kind is declared and its payload matches the kind's typed payload (its
+    size was checked first, in parse_batch): the checks a workstation makes before it
+    writes an event."""
     try:
-        spec = reg.kind(record.kind)
-        reg.check(record.kind, record.case_id, record.payload)
+        registry().check(record.kind, record.case_id, record.payload)
     except UnknownKind:
         raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}") from None
     except PayloadError as exc:
         raise HubError(422, f"event {record.event_id}: {exc}") from None
-    size = len(canonical_json(record.payload).encode("utf-8"))
-    if size > spec.max_bytes:
-        raise HubError(
-            413,
-            f"event {record.event_id}: {record.kind} payload is {size} bytes;"
-            f" at most {spec.max_bytes}",
-        )

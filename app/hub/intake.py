@@ -3,24 +3,24 @@
 The hub device (created by the first migration) authors intake events with its own
 gapless device_seq and hash chain; the actor is the analyst or lead who ran the intake.
 Cases whose external_id the team already has are skipped, so re-running an intake file
-is harmless. Every referenced media item must have been uploaded as a blob first.
+is harmless. Every referenced media item must have been uploaded as a blob first, by
+the caller (proof of possession) unless the caller may already read it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
 from app.domain.kinds import EventKind
 from app.hub.access import Principal
-from app.hub.cases import known_external_ids, record_cases, spec_scope
+from app.hub.cases import attachable_blobs, known_external_ids, record_cases, spec_scope
 from app.hub.context import iso_ms
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import CaseSpec, IntakeCreated, IntakeResponse
 from app.log.events import EventRecord, seal, uuid7
-from app.log.registry import PayloadError, registry
+from app.log.registry import PayloadError, PayloadTooLarge, registry
 from db.hub.engine import write_transaction
-from db.hub.models import Blob
 
 
 def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) -> IntakeResponse:
@@ -33,12 +33,12 @@ def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) 
     with write_transaction(engine) as conn:
         # Lock first: a concurrent intake of the same file must see these cases.
         head = lock_head(conn)
-        _check_media(conn, specs)
+        _check_media(conn, user, specs)
         fresh, skipped = _split_known(conn, specs)
         device = load_device(conn, head.hub_device_id, "@hub")
         records = [_ingest_event(user, device, spec, now_ms) for spec in fresh]
         acked = append(conn, head, records, [spec_scope(s) for s in fresh], now_ms)
-        record_cases(conn, records, acked)
+        record_cases(conn, records, acked, user)
         save_device(conn, device)
     created = [
         IntakeCreated(
@@ -53,10 +53,14 @@ def intake(engine: Engine, user: Principal, specs: list[CaseSpec], now_ms: int) 
 
 
 def _check_spec(n: int, spec: CaseSpec) -> None:
-    """The case.ingested payload a spec becomes must match the kind's typed payload, as
-    every workstation checks it before folding it."""
+    """The case.ingested payload a spec becomes must fit the kind's size limit and match
+    its typed payload, as every workstation checks it."""
+    kind, payload = EventKind.CASE_INGESTED.value, spec.model_dump(mode="json")
     try:
-        registry().check(EventKind.CASE_INGESTED.value, "new", spec.model_dump(mode="json"))
+        registry().check_size(kind, payload)
+        registry().check(kind, "new", payload)
+    except PayloadTooLarge as exc:
+        raise HubError(413, f"cases[{n}] ({spec.external_id}): {exc}") from None
     except PayloadError as exc:
         raise HubError(422, f"cases[{n}] ({spec.external_id}): {exc}") from None
 
@@ -68,12 +72,19 @@ def _owned(user: Principal, spec: CaseSpec) -> CaseSpec:
     return spec.model_copy(update={"team": team})
 
 
-def _check_media(conn: Connection, specs: list[CaseSpec]) -> None:
+def _check_media(conn: Connection, user: Principal, specs: list[CaseSpec]) -> None:
+    """Every named blob was uploaded by user or is one user may already read. A blob the
+    hub does not hold and one user may not attach get the same answer, so intake tells
+    nobody which media the hub holds."""
     wanted = sorted({m.sha256 for spec in specs for m in spec.media})
-    stored = set(conn.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
-    missing = [sha for sha in wanted if sha not in stored]
+    allowed = attachable_blobs(conn, user, wanted)
+    missing = [sha for sha in wanted if sha not in allowed]
     if missing:
-        raise HubError(422, f"media not uploaded: {missing[0]}", missing=missing)
+        raise HubError(
+            422,
+            f"media not uploaded: {missing[0]} (upload each blob before naming it in a case)",
+            missing=missing,
+        )
 
 
 def _split_known(conn: Connection, specs: list[CaseSpec]) -> tuple[list[CaseSpec], list[str]]:

@@ -26,13 +26,15 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.blob_limit if scope["path"].startswith(self.blob_prefix) else MAX_BODY_BYTES
+        blob = scope["path"].startswith(self.blob_prefix)
+        limit = self.blob_limit if blob else MAX_BODY_BYTES
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await _drain(receive)
             await _too_large(send, limit)
             return
-        if declared is None and scope["method"] in ("POST", "PUT", "PATCH"):
+        # A blob upload streams: its route checks the caller first and caps what it reads.
+        if declared is None and scope["method"] in ("POST", "PUT", "PATCH") and not blob:
             await self._buffered(scope, receive, send, limit)
             return
         await self.app(scope, receive, send)

@@ -142,7 +142,8 @@ class LeaseResponse(BaseModel):
 
 
 class BlobStored(BaseModel):
-    """The answer to PUT /v1/blobs/{sha256}."""
+    """The answer to PUT /v1/blobs/{sha256}; created: the caller had not uploaded these
+    bytes before (whether anyone else had is not told)."""
 
     sha256: str
     size: int

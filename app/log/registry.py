@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
+from app.log.events import canonical_json
+
 if TYPE_CHECKING:
     from app.log.events import EventRecord
     from app.log.folding import FoldContext
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 FEATURE_LIST = "app.features"
 ENV_EXTRA_FEATURES = "VEIL_EXTRA_FEATURES"
 ROLE_ORDER = ("moderator", "analyst", "lead")
+# Every node pulls every event it may see: a payload's size is capped per kind, by default
+# at this (its canonical JSON, in UTF-8 bytes).
+DEFAULT_MAX_BYTES = 64 * 1024
 
 P = TypeVar("P", bound=msgspec.Struct)
 
@@ -50,6 +55,14 @@ class PayloadError(ValueError):
     def __init__(self, kind: str, where: str, rule: str) -> None:
         self.kind, self.where, self.rule = kind, where, rule
         super().__init__(f"{kind}: {where}: {rule}" if where else f"{kind}: {rule}")
+
+
+class PayloadTooLarge(PayloadError):
+    """A payload over its kind's size limit (its canonical JSON, in UTF-8 bytes)."""
+
+    def __init__(self, kind: str, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(kind, "payload", f"{size} bytes, over the limit of {limit} bytes")
 
 
 class UnknownKind(PayloadError):
@@ -108,7 +121,7 @@ class Kind:
     # Older spellings of the same payload, rewritten before the check (events are
     # immutable, so old events keep them on disk).
     upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    max_bytes: int = 64 * 1024  # the payload's canonical JSON
+    max_bytes: int = DEFAULT_MAX_BYTES  # the payload's canonical JSON, in UTF-8 bytes
 
     def may_author(self, role: str) -> bool:
         """Whether a person of this role may write events of this kind."""
@@ -208,6 +221,17 @@ class Registry:
         if spec.on_case and not case_id:
             raise PayloadError(kind, "case_id", "this kind is about a case and names none")
         return self.decode(kind, payload)
+
+    def check_size(self, kind: str, payload: Mapping[str, Any] | str) -> int:
+        """The payload's size (its canonical JSON in UTF-8 bytes; payload may be that JSON
+        already); PayloadTooLarge naming kind, size and limit when over the kind's limit.
+        Cheap, so it runs before the payload is decoded (UnknownKind for an unknown kind)."""
+        spec = self.kind(kind)
+        text = payload if isinstance(payload, str) else canonical_json(payload)
+        size = len(text.encode("utf-8"))
+        if size > spec.max_bytes:
+            raise PayloadTooLarge(kind, size, spec.max_bytes)
+        return size
 
     def tables(self) -> list[type[Any]]:
         """Every feature's projection models."""

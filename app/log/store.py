@@ -121,10 +121,12 @@ class LocalStore:
     ) -> EventRecord:
         """Append one event to the actor's chain and fold it, in the caller's transaction.
 
-        The kind must be declared by an installed feature and the payload must match its
-        typed payload (PayloadError names the field and the rule); nothing is written
-        otherwise."""
-        stored: dict[str, Any] = json.loads(canonical_json(dict(payload)))
+        The kind must be declared by an installed feature and the payload must fit its
+        size limit (PayloadTooLarge) and match its typed payload (PayloadError names the
+        field and the rule); nothing is written otherwise."""
+        text = canonical_json(dict(payload))
+        registry().check_size(str(kind), text)
+        stored: dict[str, Any] = json.loads(text)
         registry().check(str(kind), case_id, stored)
         device = self._device_of(session, actor)
         record = seal(

@@ -75,6 +75,7 @@ FEATURE = Feature(
             on_case=False,  # a note is usually on a case; a team note names none
             describe=words.describe_note,
             upgrade=kinds.note_upgrade,
+            max_bytes=32 * 1024,  # a note is at most MAX_NOTE characters, whatever they are
         ),
         Kind(LINKED, kinds.CasesLinked, "Linked", describe=words.describe_linked),
         Kind(

@@ -159,7 +159,8 @@ class HubClient:
         return PulledPage(events, int(data["cursor"]), limit, payloads)
 
     def put_blob(self, sha256: str, data: bytes) -> bool:
-        """Upload media under its SHA-256; True when the hub did not have it yet."""
+        """Upload media under its SHA-256 (proof that this person holds it); True when
+        they had not uploaded it before."""
         headers = {"content-type": "application/octet-stream"}
         answer = self._json("PUT", f"/v1/blobs/{sha256}", content=data, headers=headers)
         return bool(answer["created"])

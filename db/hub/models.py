@@ -127,6 +127,9 @@ class Blob(HubBase):
     size: Mapped[int] = mapped_column(BigInteger)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    # The last time anyone uploaded these bytes: an unreferenced blob expires after the
+    # grace period counted from here (app/hub/blobs.py).
+    uploaded_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Case(HubBase):
@@ -158,3 +161,17 @@ class CaseMedia(HubBase):
 
     case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.case_id"), primary_key=True)
     sha256: Mapped[str] = mapped_column(HASH, primary_key=True, index=True)
+    # Who brought the case in, and whether they were entitled to attach this blob (they
+    # uploaded its bytes or could already read it): only entitled attachments serve it.
+    attached_by: Mapped[str | None] = mapped_column(NAME)
+    entitled: Mapped[bool] = mapped_column(Boolean)
+
+
+class BlobUpload(HubBase):
+    """Who proved possession of a blob by uploading its bytes (and when, last)."""
+
+    __tablename__ = "blob_uploads"
+
+    sha256: Mapped[str] = mapped_column(HASH, primary_key=True)
+    username: Mapped[str] = mapped_column(NAME, primary_key=True)
+    uploaded_at: Mapped[int] = mapped_column(BigInteger)

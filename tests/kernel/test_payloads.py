@@ -13,7 +13,14 @@ from sqlalchemy import select
 
 from app.domain.policies import PolicySet
 from app.log.events import EventRecord
-from app.log.registry import PayloadError, Registry, build, decoded, feature_modules
+from app.log.registry import (
+    PayloadError,
+    PayloadTooLarge,
+    Registry,
+    build,
+    decoded,
+    feature_modules,
+)
 from app.log.store import LocalStore
 from app.qa.gold_mixing import COPY_DROPS
 from app.review.kinds import CaseIngested, NoteAdded, evidence_marks
@@ -343,3 +350,25 @@ def test_readers_use_the_typed_payload() -> None:
     over = {path: count for path, count in found.items() if count > ALLOWED.get(path, (0, ""))[0]}
     assert not over, f"raw payload reads (read the kind's typed payload instead): {over}"
     assert sum(found.values()) <= sum(n for n, _ in ALLOWED.values())
+
+
+def test_payload_sizes_are_capped_per_kind(bundled: Registry, store: LocalStore) -> None:
+    assert bundled.kind("note.added").max_bytes == 32 * 1024
+    assert all(k.max_bytes <= 256 * 1024 for k in bundled.kinds.values())
+    fits = {"text": "n" * 1000}
+    assert bundled.check_size("note.added", fits) == len('{"text":""}') + 1000
+    with pytest.raises(PayloadTooLarge) as over:
+        bundled.check_size("note.added", {"text": "é" * (16 * 1024)})  # 2 bytes each in UTF-8
+    assert (over.value.kind, over.value.limit) == ("note.added", 32 * 1024)
+    assert over.value.size == len('{"text":""}') + 32 * 1024
+    assert "note.added" in str(over.value) and "32768" in str(over.value)
+    assert isinstance(over.value, PayloadError), "callers that refuse payloads refuse it too"
+    # The workstation's store refuses it before writing anything, as the hub does.
+    ingest = SAMPLES["case.ingested"] | {"media": []}
+    with store.transaction() as session:
+        store.append(session, actor="intake", kind="case.ingested", case_id="c1", payload=ingest)
+    count = store.event_count()
+    with pytest.raises(PayloadTooLarge), store.transaction() as session:
+        big = {"text": "n" * (40 * 1024)}
+        store.append(session, actor="ana", kind="note.added", case_id="c1", payload=big)
+    assert store.event_count() == count
