@@ -58,7 +58,9 @@ def _check_spec(n: int, spec: CaseSpec) -> None:
     try:
         registry().check(EventKind.CASE_INGESTED.value, "new", spec.model_dump(mode="json"))
     except PayloadError as exc:
-        raise HubError(422, f"cases[{n}] ({spec.external_id}): {exc}") from None
+        raise HubError(
+            422, f"cases[{n}] ({spec.external_id}): {exc}", field=exc.where, rule=exc.rule
+        ) from None
 
 
 def _owned(user: Principal, spec: CaseSpec) -> CaseSpec:
