@@ -66,9 +66,7 @@ LIFECYCLE = {
     K.CASE_REASSIGNED: Command.REASSIGN,
 }
 # Kinds whose `decision` field must be a recorded decision (not an adjudication).
-DECISION_FIELD_KINDS = frozenset(
-    {K.DECISION_RETRACTED, K.QA_ASSIGNED, K.QA_REVIEW, K.QA_VERDICT}
-)
+DECISION_FIELD_KINDS = frozenset({K.DECISION_RETRACTED, K.QA_ASSIGNED, K.QA_REVIEW, K.QA_VERDICT})
 
 
 @dataclass(frozen=True)
@@ -175,9 +173,7 @@ def check_authority(conn: Connection, user: Principal, records: Sequence[EventRe
     seen: dict[str, _Seen] = {}
     for n, (record, payload) in enumerate(zip(records, typed, strict=True)):
         case_id = str(record.case_id) if record.case_id else None
-        event = CaseEvent(
-            record.event_id, record.kind, record.actor, record.created_at, payload
-        )
+        event = CaseEvent(record.event_id, record.kind, record.actor, record.created_at, payload)
         if case_id in wanted:
             assert case_id is not None
             earlier = batch.setdefault(case_id, [])
@@ -210,10 +206,10 @@ def _judge(
         next_status(as_seen.status or CaseStatus.NEW, command)
     except IllegalTransition as exc:
         raise _refused(record, f"lifecycle.{command.value}", str(exc)) from None
-    if command == Command.CLOSE and user.role == "moderator":
-        if as_seen.current_author() != record.actor:
-            rule = "a moderator may close only a case whose standing decision is their own"
-            raise _refused(record, "close.own_decision", rule)
+    own = as_seen.current_author() == record.actor
+    if command == Command.CLOSE and user.role == "moderator" and not own:
+        rule = "a moderator may close only a case whose standing decision is their own"
+        raise _refused(record, "close.own_decision", rule)
 
 
 def _check_named(record: EventRecord, payload: Any, now: CaseView) -> None:

@@ -68,9 +68,7 @@ def refused(member: Member, events: list[EventRecord], engine: Engine) -> dict[s
     return body
 
 
-def test_a_moderator_may_not_retract_a_colleagues_decision(
-    team: Team, hub_engine: Engine
-) -> None:
+def test_a_moderator_may_not_retract_a_colleagues_decision(team: Team, hub_engine: Engine) -> None:
     lead, alice, mallory = team.member("lead"), team.member("moderator"), team.member("moderator")
     (case_id,) = team.cases(lead)
     theirs = decide(alice, case_id)
@@ -247,9 +245,7 @@ def test_a_conflict_is_adjudicated_and_a_settled_case_is_not(
     assert refused(lead, [again], hub_engine)["rule"] == "lifecycle.adjudicate"
 
 
-def test_offline_work_is_judged_by_what_its_author_had_seen(
-    team: Team, hub_engine: Engine
-) -> None:
+def test_offline_work_is_judged_by_what_its_author_had_seen(team: Team, hub_engine: Engine) -> None:
     lead, alice = team.member("lead"), team.member("moderator")
     (case_id,) = team.cases(lead)
     lease = forge(alice.device, K.CASE_LEASED, case_id)

@@ -78,15 +78,9 @@ BAD_PUSHES = [
     pytest.param(K.DECISION_RETRACTED, {"why": "undo"}, "decision", id="retract-nothing"),
     pytest.param(K.CASE_ESCALATED, {"severity": "high"}, "severity", id="severity-word"),
     pytest.param(K.CASE_ESCALATED, {"severity": 12}, "severity", id="severity-range"),
-    pytest.param(
-        K.CASE_LEASED, {"expires_at": "2026-02-30T00:00:00Z"}, "expires_at", id="feb-30"
-    ),
-    pytest.param(
-        K.CASE_LEASED, {"expires_at": "2026-01-01T25:00:00Z"}, "expires_at", id="hour-25"
-    ),
-    pytest.param(
-        K.CASE_LEASED, {"expires_at": GOOD_TIME + "\n"}, "expires_at", id="time-newline"
-    ),
+    pytest.param(K.CASE_LEASED, {"expires_at": "2026-02-30T00:00:00Z"}, "expires_at", id="feb-30"),
+    pytest.param(K.CASE_LEASED, {"expires_at": "2026-01-01T25:00:00Z"}, "expires_at", id="hour-25"),
+    pytest.param(K.CASE_LEASED, {"expires_at": GOOD_TIME + "\n"}, "expires_at", id="time-newline"),
     pytest.param(
         K.CASE_LEASED,
         {"expires_at": "\uff12026-01-01T00:10:00Z"},
