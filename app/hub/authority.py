@@ -178,7 +178,8 @@ def check_authority(conn: Connection, user: Principal, records: Sequence[EventRe
             assert case_id is not None
             earlier = batch.setdefault(case_id, [])
             seen[record.event_id] = _seen_by(record, stored[case_id], earlier, seen, n)
-            _judge(user, record, event, stored[case_id], earlier, seen[record.event_id])
+            if record.kind in LIFECYCLE or _named(record.kind, payload):
+                _judge(user, record, event, stored[case_id], earlier, seen[record.event_id])
             if record.kind in CASE_KINDS:
                 earlier.append((n, event))
 
