@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# A decision's author may take it back (undo) for this long after recording it; the hub
+# holds every retraction to the same window.
+UNDO_SECONDS = 10
+
 
 class CaseStatus(StrEnum):
     """Where a case is in its life."""

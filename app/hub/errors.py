@@ -37,4 +37,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
         for err in exc.errors()[:5]
     ]
-    return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, 422)
+    first = exc.errors()[0] if exc.errors() else {}
+    named = {
+        "field": ".".join(str(p) for p in first.get("loc", ()) if p != "body"),
+        "rule": first.get("msg", "invalid"),
+    }
+    return JSONResponse({"detail": "; ".join(problems) or "invalid request", **named}, 422)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from app.hub.access import Principal
+from app.hub.authority import check_authority
 from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
@@ -58,7 +59,9 @@ def push(
         acked, fresh = split_resent(conn, device, records)
         if fresh:
             check_link(device, fresh[0])
-            acked.update(append(conn, head, fresh, scope_events(conn, user, fresh), now_ms))
+            scopes = scope_events(conn, user, fresh)
+            check_authority(conn, user, fresh)
+            acked.update(append(conn, head, fresh, scopes, now_ms))
             record_cases(conn, fresh, acked, user)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
@@ -70,6 +73,7 @@ def parse_batch(device_id: str, wire: list[dict[str, Any]]) -> list[EventRecord]
     if len(wire) > MAX_PUSH_EVENTS:
         raise HubError(413, f"at most {MAX_PUSH_EVENTS} events per push, got {len(wire)}")
     records = [_record(item, n) for n, item in enumerate(wire)]
+    check_unique_ids(records)
     for prev, record in zip([None, *records], records, strict=False):
         if record.device_id != device_id:
             raise HubError(422, f"event {record.event_id} is not from device {device_id}")
@@ -80,6 +84,23 @@ def parse_batch(device_id: str, wire: list[dict[str, Any]]) -> list[EventRecord]
         if prev is not None and record.prev_hash != prev.hash:
             raise HubError(422, f"event {record.event_id}: prev_hash does not match")
     return records
+
+
+def check_unique_ids(records: Sequence[EventRecord]) -> None:
+    """422 when an event_id appears twice in one batch, before anything is numbered: the
+    hub would store it once yet spend a server_seq and a chain link on each copy."""
+    first: dict[str, int] = {}
+    for n, record in enumerate(records):
+        if record.event_id in first:
+            raise HubError(
+                422,
+                f"events[{n}]: event_id {record.event_id} repeats events[{first[record.event_id]}]"
+                ": an event_id appears once per push",
+                field="event_id",
+                rule="unique within a push",
+                event_id=record.event_id,
+            )
+        first[record.event_id] = n
 
 
 def _record(item: dict[str, Any], n: int) -> EventRecord:
@@ -166,6 +187,18 @@ def check_payload(record: EventRecord) -> None:
     try:
         registry().check(record.kind, record.case_id, record.payload)
     except UnknownKind:
-        raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}") from None
+        raise HubError(
+            422,
+            f"event {record.event_id}: unknown kind {record.kind!r}",
+            field="kind",
+            rule="no installed feature declares this event kind",
+            event_id=record.event_id,
+        ) from None
     except PayloadError as exc:
-        raise HubError(422, f"event {record.event_id}: {exc}") from None
+        raise HubError(
+            422,
+            f"event {record.event_id}: {exc}",
+            field=exc.where,
+            rule=exc.rule,
+            event_id=record.event_id,
+        ) from None

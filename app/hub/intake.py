@@ -62,7 +62,9 @@ def _check_spec(n: int, spec: CaseSpec) -> None:
     except PayloadTooLarge as exc:
         raise HubError(413, f"cases[{n}] ({spec.external_id}): {exc}") from None
     except PayloadError as exc:
-        raise HubError(422, f"cases[{n}] ({spec.external_id}): {exc}") from None
+        raise HubError(
+            422, f"cases[{n}] ({spec.external_id}): {exc}", field=exc.where, rule=exc.rule
+        ) from None
 
 
 def _owned(user: Principal, spec: CaseSpec) -> CaseSpec:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.log.fields import SEVERITY_MAX, SEVERITY_MIN, TEXT_MAX, time_problem
+
+# The hex digest as app/log/fields.py spells it, in a form the API's validator also runs.
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_PUSH_EVENTS = 1000
 MAX_PULL_LIMIT = 5000
@@ -65,33 +68,67 @@ class PullResponse(BaseModel):
     cursor: int
 
 
+def _real_time(value: str) -> str:
+    problem = time_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _lower_hex(value: str) -> str:
+    # `$` in the pattern admits one trailing newline; a digest has exactly 64 characters.
+    if len(value) != 64:
+        raise ValueError("a SHA-256 digest is 64 lowercase hex digits")
+    return value
+
+
+# The same rules as app/log/fields.py's Time and Sha256 (a real moment; 64 hex digits).
+TimeText = Annotated[str, AfterValidator(_real_time)]
+Sha256Text = Annotated[str, Field(pattern=SHA256_PATTERN), AfterValidator(_lower_hex)]
+
+
+class PHash(BaseModel):
+    """A 64-bit perceptual hash of one frame of a media item."""
+
+    frame: int = Field(ge=0)
+    hash: str = Field(max_length=64)
+
+
 class MediaRef(BaseModel):
     """One media item of a case, uploaded beforehand as a blob."""
 
-    sha256: str = Field(pattern=SHA256_PATTERN)
+    sha256: Sha256Text
     kind: str = Field(max_length=32)
     mime: str = Field(max_length=128)
     filename: str = Field(max_length=255)
     size: int = Field(ge=0)
+    phash: list[PHash] = []
 
 
 class CaseSpec(BaseModel):
-    """A case as intake brings it in; also the payload of a case.ingested event."""
+    """A case as intake brings it in; also the payload of a case.ingested event.
+
+    Its rules are the typed payload's (app/review/kinds.py CaseIngested, on the field types
+    of app/log/fields.py), plus what a workstation's intake requires: `reported_at`, the
+    moment the report came in, from which the case's SLA is measured.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     external_id: str = Field(min_length=1, max_length=255)
     category: str = Field(min_length=1, max_length=64)
     subcategory: str | None = Field(default=None, max_length=64)
-    severity: int = Field(ge=1, le=4)
+    severity: int = Field(ge=SEVERITY_MIN, le=SEVERITY_MAX)
     queue: str = Field(default="default", min_length=1, max_length=64)
     team: str | None = Field(default=None, max_length=64)
     clearance: str | None = Field(default=None, max_length=64)
-    title: str = ""
-    report_reason: str = ""
-    text: str = ""
-    reported_at: str | None = None
+    title: str = Field(default="", max_length=TEXT_MAX)
+    report_reason: str = Field(default="", max_length=TEXT_MAX)
+    text: str = Field(default="", max_length=TEXT_MAX)
+    reported_at: TimeText
     report_count: int = Field(default=1, ge=0)
+    sla_started_at: TimeText | None = None
+    sla_deadline: TimeText | None = None
     media: list[MediaRef] = []
 
 

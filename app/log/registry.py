@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from app.log.events import canonical_json
+from app.log.fields import check_times
 
 if TYPE_CHECKING:
     from app.log.events import EventRecord
@@ -46,7 +48,11 @@ P = TypeVar("P", bound=msgspec.Struct)
 
 
 class Payload(msgspec.Struct, frozen=True, kw_only=True):
-    """Base of every typed payload: immutable; fields a newer writer adds are ignored."""
+    """Base of every typed payload: immutable; fields a newer writer adds are ignored.
+    Every Time field must name a real moment (a pattern alone admits 2026-02-30)."""
+
+    def __post_init__(self) -> None:
+        check_times(self)
 
 
 class PayloadError(ValueError):
@@ -279,8 +285,15 @@ def _payload_error(kind: str, message: str) -> PayloadError:
         missing = rule.split("`")[1]
         where = f"{where}.{missing}" if where else missing
         rule = "required"
+    named = _NAMED_RULE.match(rule)
+    if named is not None:  # a field check of __post_init__: "field: rule"
+        where = f"{where}.{named[1]}" if where else named[1]
+        rule = named[2]
     rule = rule[:1].lower() + rule[1:]
     return PayloadError(kind, where or "payload", rule)
+
+
+_NAMED_RULE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*): (.+)\Z", re.DOTALL)
 
 
 def _rank(role: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.domain.kinds import EventKind
-from app.domain.lifecycle import Command, IllegalTransition, next_status
+from app.domain.lifecycle import UNDO_SECONDS, Command, IllegalTransition, next_status
 from app.domain.people import Role
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
 from app.log.clock import iso, parse_iso
@@ -26,7 +26,6 @@ from app.review.types import AccessDenied, FormError
 from app.wellbeing.exposure import case_exposure
 from db.models import Case, Decision, MediaItem
 
-UNDO_SECONDS = 10
 EVIDENCE = "evidence"
 FINAL_RATIONALE = 10
 

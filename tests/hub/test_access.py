@@ -43,6 +43,20 @@ class Scene:
     cs_case: str
     open_blob: str
     cs_blob: str
+    decided_case: str = ""  # a case the lead decided: QA events name that decision
+    decision: str = ""
+    conflict_case: str = ""  # two decisions that did not see each other: a lead settles it
+    conflict: tuple[str, ...] = ()
+
+    def about(self, kind: str) -> tuple[str, dict[str, Any]]:
+        """The case and payload fields an event of kind is pushed with in these tests."""
+        if kind in NAMES_DECISION:
+            return self.decided_case, {"decision": self.decision}
+        return self.open_case, {}
+
+
+# QA kinds name the decision they audit; the hub wants it recorded on the event's case.
+NAMES_DECISION = {EventKind.QA_ASSIGNED, EventKind.QA_REVIEW, EventKind.QA_VERDICT}
 
 
 @pytest.fixture
@@ -53,13 +67,35 @@ def scene(team: Team) -> Scene:
     lead.client.put_blob(cs_media["sha256"], b"child safety " * 50)
     (open_case,) = team.cases(lead, media=[open_media])
     (cs_case,) = team.cases(lead, clearance=CS, media=[cs_media])
+    decided_case, conflict_case = team.cases(lead, 2)
+    decision = lead.device.event(EventKind.DECISION_RECORDED, decided_case, action="remove")
+    conflict = [
+        lead.device.event(EventKind.DECISION_RECORDED, conflict_case, action=action)
+        for action in ("remove", "no_violation")
+    ]
     events = [
-        lead.device.event(EventKind.QA_VERDICT, open_case, verdict="agree"),
+        decision,
+        *conflict,
+        lead.device.event(
+            EventKind.QA_VERDICT, decided_case, verdict="agree", decision=decision.event_id
+        ),
+        lead.device.event(EventKind.MEDIA_REVEALED, open_case, seconds=2.0),
         lead.device.event(EventKind.MEDIA_REVEALED, open_case, seconds=2.0),
         lead.device.event(EventKind.DECISION_RECORDED, cs_case, action="remove"),
     ]
     lead.client.push(lead.device.device_id, events)
-    return Scene(team, lead, open_case, cs_case, open_media["sha256"], cs_media["sha256"])
+    return Scene(
+        team,
+        lead,
+        open_case,
+        cs_case,
+        open_media["sha256"],
+        cs_media["sha256"],
+        decided_case,
+        decision.event_id,
+        conflict_case,
+        tuple(e.event_id for e in conflict),
+    )
 
 
 def status_of(call: Callable[[], object]) -> int:
@@ -71,10 +107,11 @@ def status_of(call: Callable[[], object]) -> int:
     return 200
 
 
-def push_one(member: Member, kind: str, case_id: str | None = None) -> int:
+def push_one(member: Member, kind: str, case_id: str | None = None, **payload: Any) -> int:
     """Push one event of kind from a fresh device of member; the status."""
     device = DeviceWriter(member.username)
-    return status_of(lambda: member.client.push(device.device_id, [device.event(kind, case_id)]))
+    event = device.event(kind, case_id, **payload)
+    return status_of(lambda: member.client.push(device.device_id, [event]))
 
 
 @pytest.mark.parametrize("cleared", [False, True])
@@ -101,8 +138,11 @@ def test_what_each_role_may_do(scene: Scene, role: str) -> None:
     member = scene.team.member(role)
     lead_only = 200 if role == "lead" else 403
     analyst_up = 403 if role == "moderator" else 200
-    assert push_one(member, EventKind.QA_VERDICT, scene.open_case) == lead_only
-    assert push_one(member, EventKind.CASE_ADJUDICATED, scene.open_case) == lead_only
+    case_id, named = scene.about(EventKind.QA_VERDICT)
+    assert push_one(member, EventKind.QA_VERDICT, case_id, **named) == lead_only
+    settles = {"resolves": list(scene.conflict), "action": "remove"}
+    adjudicated = push_one(member, EventKind.CASE_ADJUDICATED, scene.conflict_case, **settles)
+    assert adjudicated == lead_only
     assert push_one(member, EventKind.INCIDENT_OPENED) == analyst_up
     assert push_one(member, EventKind.CASE_ESCALATED, scene.open_case) == 200
     assert push_one(member, EventKind.DECISION_RECORDED, scene.cs_case) == 403
@@ -232,7 +272,10 @@ LEAD_SETUP = [
 def test_qa_and_team_set_up_is_pushed_by_leads_only(scene: Scene, role: str) -> None:
     member = scene.team.member(role)
     expected = 200 if role == "lead" else 403
-    statuses = {kind: push_one(member, kind, scene.open_case) for kind in LEAD_SETUP}
+    statuses = {
+        kind: push_one(member, kind, scene.about(kind)[0], **scene.about(kind)[1])
+        for kind in LEAD_SETUP
+    }
     assert statuses == {kind: expected for kind in LEAD_SETUP}
 
 
@@ -242,9 +285,16 @@ def test_a_verdict_reaches_the_audited_reviewer_and_no_other(scene: Scene) -> No
     analyst = scene.team.member("analyst")
     lead_device = DeviceWriter(scene.lead.username)
     verdict = lead_device.event(
-        EventKind.QA_VERDICT, scene.open_case, reviewer=audited.username, verdict="disagree"
+        EventKind.QA_VERDICT,
+        scene.decided_case,
+        reviewer=audited.username,
+        verdict="disagree",
+        decision=scene.decision,
     )
-    machinery = [lead_device.event(kind, scene.open_case) for kind in QA_MACHINERY]
+    machinery = [
+        lead_device.event(kind, scene.about(kind)[0], **scene.about(kind)[1])
+        for kind in QA_MACHINERY
+    ]
     scene.lead.client.push(lead_device.device_id, [verdict, *machinery])
 
     def seen(member: Member) -> set[str]:
