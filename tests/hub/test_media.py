@@ -205,7 +205,10 @@ def test_payloads_over_their_kinds_limit_are_refused(team: Team, hub_engine: Eng
     )
     assert answer.status_code == 413
     assert "note.added" in answer.json()["detail"] and "32768" in answer.json()["detail"]
-    big = {**case_spec(), "text": "t" * (300 << 10)}
+    # Every field within its own rule; the whole over case.ingested's 256 KiB.
+    frames = [{"frame": n, "hash": f"{n:016x}"} for n in range(8000)]
+    ref = {"sha256": "ab" * 32, "kind": "image", "mime": "image/png", "filename": "a.png"}
+    big = case_spec(media=[{**ref, "size": 1, "phash": frames}])
     answer = raw(analyst, "POST", "/v1/intake", json={"cases": [big]})
     assert answer.status_code == 413 and "case.ingested" in answer.json()["detail"]
     assert event_count(hub_engine) == before
