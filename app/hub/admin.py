@@ -10,6 +10,7 @@ import uvicorn
 from app.hub.accounts import create_user, disable_user
 from app.hub.app import create_app
 from app.hub.context import DEFAULT_TOKEN_TTL
+from app.hub.login_policy import LoginPolicy
 from db.hub.engine import make_engine, upgrade, write_transaction
 
 CRASH_ENV = "VEIL_HUB_CRASH_AT"
@@ -23,8 +24,14 @@ def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) 
     engine = make_engine(db_url, pool_size=10, max_overflow=20)
     try:
         upgrade(engine)
-        app = create_app(engine, token_ttl=token_ttl, crash_at=os.environ.get(CRASH_ENV) or None)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        crash_at = os.environ.get(CRASH_ENV) or None
+        login = LoginPolicy.from_env()
+        app = create_app(engine, token_ttl=token_ttl, crash_at=crash_at, login=login)
+        # The client address is the hub's to decide (app/hub/login_policy.py): uvicorn must
+        # not rewrite it from X-Forwarded-For on its own.
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+        )
     finally:
         engine.dispose()
     return 0
@@ -51,5 +58,17 @@ def user_disable(db_url: str, username: str) -> None:
         upgrade(engine)
         with write_transaction(engine) as conn:
             disable_user(conn, username)
+    finally:
+        engine.dispose()
+
+
+def user_unlock(db_url: str, username: str, address: str | None = None) -> bool:
+    """Lift a sign-in lockout of username (and of address); whether one was in force."""
+    from app.hub.throttle import unlock
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        return unlock(engine, username, int(time.time() * 1000), address=address)
     finally:
         engine.dispose()

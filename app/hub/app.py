@@ -13,6 +13,7 @@ from app.hub.blobs import MAX_BLOB_BYTES
 from app.hub.context import CRASH_POINTS, DEFAULT_TOKEN_TTL, HubContext
 from app.hub.errors import install_error_handlers
 from app.hub.limits import BodyLimit
+from app.hub.login_policy import LoginPolicy
 
 
 def create_app(
@@ -21,12 +22,15 @@ def create_app(
     clock: Callable[[], float] = time.time,
     token_ttl: float = DEFAULT_TOKEN_TTL,
     crash_at: str | None = None,
+    login: LoginPolicy | None = None,
 ) -> FastAPI:
     """The hub API over engine (already migrated); clock gives seconds since the epoch."""
     if crash_at is not None and crash_at not in CRASH_POINTS:
         raise ValueError(f"unknown crash point {crash_at!r}; known: {sorted(CRASH_POINTS)}")
     app = FastAPI(title="Veil hub", version="1", docs_url=None, redoc_url=None)
-    app.state.hub = HubContext(engine, clock=clock, token_ttl=token_ttl, crash_at=crash_at)
+    app.state.hub = HubContext(
+        engine, clock=clock, token_ttl=token_ttl, crash_at=crash_at, login=login or LoginPolicy()
+    )
     app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, blob_limit=MAX_BLOB_BYTES)

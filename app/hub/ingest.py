@@ -18,6 +18,7 @@ from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
+from app.hub.settings import record_settings
 from app.log.events import EventRecord, canonical_json, chain_hash
 from app.log.registry import PayloadError, UnknownKind, registry
 from db.hub.engine import write_transaction
@@ -60,6 +61,7 @@ def push(
             check_link(device, fresh[0])
             acked.update(append(conn, head, fresh, scope_events(conn, user, fresh), now_ms))
             record_cases(conn, fresh, acked)
+            record_settings(conn, user.team, fresh, acked)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
     return Acknowledgement(acked, device.last_seq)
