@@ -139,9 +139,7 @@ def test_only_a_lead_of_the_team_sets_caps(team: Team, role: str) -> None:
         ({"max_days": 3}, "max_days"),
     ],
 )
-def test_bad_caps_are_refused_naming_the_rule(
-    team: Team, body: dict[str, Any], words: str
-) -> None:
+def test_bad_caps_are_refused_naming_the_rule(team: Team, body: dict[str, Any], words: str) -> None:
     lead = team.member("lead")
     answer = put_limits(lead, team.name, body)
     assert answer.status_code == 422
