@@ -125,10 +125,15 @@ def team_limits(engine: SyncEngine, user: str) -> LeaseLimits:
     try:
         info = engine.authorized(user).lease_limits(engine.who(user).team)
     except HubRejected:
-        with engine.store.read() as session:
-            rows = session.scalars(select(TeamSetting).where(TeamSetting.key.startswith(PREFIX)))
-            return limits_from({row.key: row.value for row in rows})
+        return local_limits(engine)
     return limits_from({MAX_CASES: info.get("max_cases"), MAX_HOURS: info.get("max_hours")})
+
+
+def local_limits(engine: SyncEngine) -> LeaseLimits:
+    """The team's lease caps as last pulled here (team.setting events)."""
+    with engine.store.read() as session:
+        rows = session.scalars(select(TeamSetting).where(TeamSetting.key.startswith(PREFIX)))
+        return limits_from({row.key: row.value for row in rows})
 
 
 def _leased_here(engine: SyncEngine, user: str) -> int:
