@@ -44,7 +44,9 @@ def lease(engine: Engine, user: Principal, request: LeaseRequest, now_ms: int) -
             _check_visible(conn, user, wanted)
         else:
             wanted = _candidates(conn, user, request, now_ms)
-        fits, cut = cut_to_allowance(limits, held, wanted)
+        # Cases someone else holds are refused anyway: they take nothing from the allowance.
+        free = _free_among(conn, user, wanted, now_ms)
+        fits, cut = cut_to_allowance(limits, held, [c for c in wanted if c in free])
         granted = [c for c in fits if _claim(conn, user, c, now_ms, expires)]
     grants = [
         LeaseGrant(case_id=c, holder=user.username, expires_at=iso_ms(expires)) for c in granted
@@ -93,6 +95,11 @@ def _held(conn: Connection, user: Principal, now_ms: int) -> list[str]:
         Case.status.in_(["open", "escalated"]),
     )
     return list(conn.scalars(query))
+
+
+def _free_among(conn: Connection, user: Principal, case_ids: list[str], now_ms: int) -> set[str]:
+    query = select(Case.case_id).where(Case.case_id.in_(case_ids), _free(user, now_ms))
+    return set(conn.scalars(query))
 
 
 def _room(max_cases: int, held: list[str], granted: list[str]) -> bool:

@@ -163,3 +163,16 @@ def test_caps_pushed_from_a_lead_workstation_are_checked_and_enforced(team: Team
     lead.client.push(lead.device.device_id, [good])
     assert moderator.client.lease_limits(team.name)["max_cases"] == 1
     assert len(moderator.client.lease(count=3, ttl=60)[0]) == 1
+
+
+def test_cases_held_by_others_take_nothing_from_the_allowance(team: Team) -> None:
+    lead = team.member("lead")
+    first, second = team.member("moderator"), team.member("moderator")
+    assert put_limits(lead, team.name, {"max_cases": 2}).status_code == 200
+    cases = team.cases(lead, 4)
+    assert len(first.client.lease(case_ids=cases[:2], ttl=60)[0]) == 2
+
+    answer = lease(second, case_ids=cases).json()
+    assert [g["case_id"] for g in answer["granted"]] == cases[2:]
+    assert answer["refused"] == cases[:2]
+    assert answer["limited_by"] is None
