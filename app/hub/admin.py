@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import uvicorn
@@ -21,11 +22,15 @@ def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) 
     """Migrate the database, then serve the hub API until stopped; the exit status."""
     if token_ttl is None:
         token_ttl = float(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL))
+    try:
+        login = LoginPolicy.from_env()
+    except ValueError as exc:
+        print(f"veil hub: {exc}", file=sys.stderr)
+        return 2
     engine = make_engine(db_url, pool_size=10, max_overflow=20)
     try:
         upgrade(engine)
         crash_at = os.environ.get(CRASH_ENV) or None
-        login = LoginPolicy.from_env()
         app = create_app(engine, token_ttl=token_ttl, crash_at=crash_at, login=login)
         # The client address is the hub's to decide (app/hub/login_policy.py): uvicorn must
         # not rewrite it from X-Forwarded-For on its own.

@@ -8,6 +8,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -224,3 +225,9 @@ def test_leads_see_lockouts_as_events_and_unlock(
         assert signs_in(process, victim.username)
     finally:
         team.close()
+
+
+def test_a_bad_setting_stops_the_hub_naming_it(db_url: str, tmp_path: Path) -> None:
+    process = HubProcess(db_url, tmp_path, env={"VEIL_HUB_LOGIN_WINDOW": "soon"})
+    with pytest.raises(RuntimeError, match="VEIL_HUB_LOGIN_WINDOW: expected a number"):
+        process.start()
