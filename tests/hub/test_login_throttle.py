@@ -114,6 +114,9 @@ def test_one_address_trying_many_accounts_is_locked_out(
 def test_forwarded_for_counts_only_behind_a_trusted_proxy(private_hub: SpawnHub) -> None:
     env = {"VEIL_HUB_LOGIN_MAX_FAILURES": "100", "VEIL_HUB_LOGIN_MAX_FAILURES_PER_ADDRESS": "2"}
     process, engine = private_hub(env={**env, "VEIL_HUB_TRUSTED_PROXIES": "192.0.2.1"})
+    # Loopback's count is shared with the session hub on PostgreSQL: start it afresh.
+    unlock = ["hub", "user", "unlock", "nobody", "--address", "127.0.0.1", "--db", process.db_url]
+    assert veil(unlock) == 0
     team = Team(process.base_url, engine)
     doors = [Door(process, address()) for _ in range(3)]
     try:
@@ -126,8 +129,7 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(private_hub: SpawnHub)
         for door in doors:
             door.close()
         team.close()
-        veil(["hub", "user", "unlock", person.username, "--address", "127.0.0.1",
-              "--db", process.db_url])  # fmt: skip
+        assert veil(unlock) == 0
 
 
 def test_unknown_users_are_refused_as_slowly_as_known_ones(private_hub: SpawnHub) -> None:
