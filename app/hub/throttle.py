@@ -22,6 +22,7 @@ proxy.
 from __future__ import annotations
 
 import math
+import secrets
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, select, update
@@ -34,6 +35,9 @@ from app.hub.login_policy import LoginPolicy
 from app.signin.kinds import LOGIN_LOCKED, LOGIN_UNLOCKED
 from db.hub.engine import insert_ignoring_conflicts, write_transaction
 from db.hub.models import LoginThrottle
+
+# One failed sign-in in this many also sweeps out stale throttle rows.
+_SWEEP_EVERY = 100
 
 
 def user_key(username: str) -> str:
@@ -65,9 +69,23 @@ def sign_in(
             for key, row in _fail(conn, policy, keys, now_ms):
                 failures = policy.limit(key)
                 _report_lock(conn, key, row, username, address, failures, now_ms)
+            if secrets.randbelow(_SWEEP_EVERY) == 0:
+                _sweep(conn, policy, now_ms)
     if not ok or user is None:
         raise HubError(401, "invalid credentials")
     return user
+
+
+def _sweep(conn: Connection, policy: LoginPolicy, now_ms: int) -> None:
+    """Forget keys whose window and lockout ended more than a window ago (guessed
+    usernames and passing addresses would otherwise pile up)."""
+    stale = now_ms - 2 * policy.window_ms
+    conn.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.window_start < stale,
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < stale),
+        )
+    )
 
 
 def _refuse(wait_ms: int) -> None:

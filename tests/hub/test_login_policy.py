@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy import insert, select
 
 from app.hub.login_policy import MAX_LOCKOUT_MS, LoginPolicy, client_address
+from app.hub.throttle import _sweep
+from db.hub.engine import make_engine, upgrade, write_transaction
+from db.hub.models import LoginThrottle
 
 
 def test_policy_from_the_environment() -> None:
@@ -54,3 +60,29 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
     assert client_address("10.0.0.1", "garbage", behind) == "10.0.0.1"
     assert client_address("203.0.113.5", "198.51.100.7", behind) == "203.0.113.5"
     assert client_address(None, None, plain) == "unknown"
+
+
+def test_stale_throttle_rows_are_swept(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
+    try:
+        upgrade(engine)
+        policy, now = LoginPolicy(window_ms=1000), 100_000
+        rows = {
+            "user:old": (0, None),  # window long over, never locked
+            "user:recent": (now - 500, None),  # still counting
+            "user:locked": (0, now + 5000),  # still locked
+            "addr:old-lock": (0, now - 5000),  # lock long over
+        }
+        with write_transaction(engine) as conn:
+            conn.execute(
+                insert(LoginThrottle),
+                [
+                    {"key": k, "failures": 1, "window_start": w, "locked_until": u, "locks": 1}
+                    for k, (w, u) in rows.items()
+                ],
+            )
+            _sweep(conn, policy, now)
+            left = set(conn.scalars(select(LoginThrottle.key)))
+        assert left == {"user:recent", "user:locked"}
+    finally:
+        engine.dispose()
