@@ -28,6 +28,8 @@ from app.hub.access import Principal
 from app.hub.authored import write_event
 from app.hub.errors import HubError
 from app.log.events import EventRecord
+from app.log.registry import decoded
+from app.review.kinds import TeamSetting as TeamSettingPayload
 from db.hub.engine import read_transaction, write_transaction
 from db.hub.models import TeamSetting
 
@@ -42,9 +44,10 @@ def record_settings(
     for record in records:
         if record.kind != EventKind.TEAM_SETTING:
             continue
-        values = record.payload.get("settings")
-        if not isinstance(values, dict):
-            continue
+        typed = decoded(record.kind, record.payload, TeamSettingPayload)
+        if typed is None:
+            continue  # ingest checked every payload already
+        values = dict(typed.settings)
         try:
             validate_limits(lease_settings(values))
         except LeaseRuleError as exc:
