@@ -5,4 +5,5 @@ FEATURES = [
     "app.review.feature",  # cases, leases, decisions, escalations, notes, links, team settings
     "app.wellbeing.feature",  # exposure (views, reveals), breaks, the team's filter layer
     "app.qa.feature",  # QA sampling, blind re-review, gold sets, calibration, decision facts
+    "app.signin.feature",  # sign-in lockouts the hub reports to leads
 ]

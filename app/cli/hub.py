@@ -49,6 +49,13 @@ def register(sub: Any) -> None:
     ahead.add_argument("--queue", help="only from this queue")
     add_login_arguments(ahead)
     ahead.set_defaults(handler=guarded(_work_ahead))
+    caps = commands.add_parser(
+        "lease-limits", help="show the team's lease caps; as a lead, set them"
+    )
+    caps.add_argument("--max-cases", type=int, help="cases one person may hold at once")
+    caps.add_argument("--max-hours", type=int, help="longest lease, in whole hours")
+    add_login_arguments(caps)
+    caps.set_defaults(handler=guarded(_lease_limits))
     _register_blobs(commands)
 
 
@@ -89,6 +96,11 @@ def _register_server(commands: Any) -> None:
     disable.add_argument("username")
     disable.add_argument("--db", default=DEFAULT_DB)
     disable.set_defaults(handler=_user_disable)
+    unlock = actions.add_parser("unlock", help="lift a sign-in lockout after failed sign-ins")
+    unlock.add_argument("username")
+    unlock.add_argument("--address", help="also lift the lockout of this client address")
+    unlock.add_argument("--db", default=DEFAULT_DB)
+    unlock.set_defaults(handler=_user_unlock)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -192,4 +204,29 @@ def _blobs_sweep(args: argparse.Namespace) -> int:
         print(f"veil: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+def _user_unlock(args: argparse.Namespace) -> int:
+    from app.hub.admin import user_unlock
+
+    was_locked = user_unlock(args.db, args.username, args.address)
+    state = "unlocked" if was_locked else "was not locked; its failure count is cleared"
+    print(f"hub user {args.username} {state}")
+    return 0
+
+
+def _lease_limits(args: argparse.Namespace) -> int:
+    with workstation(args) as ws:
+        user = hub_person(ws, args)
+        client = ws.engine.authorized(user)
+        team = ws.engine.who(user).team
+        if args.max_cases is None and args.max_hours is None:
+            info = client.lease_limits(team)
+        else:
+            info = client.set_lease_limits(team, max_cases=args.max_cases, max_hours=args.max_hours)
+    print(
+        f"team {info['team']}: at most {info['max_cases']} case(s) held per person,"
+        f" leases of at most {info['max_hours']} hour(s)"
+    )
     return 0

@@ -1,4 +1,4 @@
-"""`python -m app.hub serve|user add|user disable`: the hub without the workstation."""
+"""`python -m app.hub serve|user add|user disable|user unlock`: the hub without the workstation."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     disable = user.add_parser("disable", help="disable a user and revoke their tokens")
     disable.add_argument("username")
     disable.add_argument("--db", default="sqlite:///hub.db")
+    unlock = user.add_parser("unlock", help="lift a sign-in lockout")
+    unlock.add_argument("username")
+    unlock.add_argument("--address", help="also lift the lockout of this client address")
+    unlock.add_argument("--db", default="sqlite:///hub.db")
     return top
 
 
@@ -44,6 +48,8 @@ def main(argv: list[str]) -> int:
             cli.user_add(
                 args.db, args.username, args.role, args.team, args.clearances, args.password
             )
+        elif args.action == "unlock":
+            cli.user_unlock(args.db, args.username, args.address)
         else:
             cli.user_disable(args.db, args.username)
     except HubError as exc:

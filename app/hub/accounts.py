@@ -115,3 +115,16 @@ def issue_token(conn: Connection, username: str, expires_at: int) -> str:
 def token_digest(token: str) -> str:
     """What the tokens table stores for a token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# Verified against when a sign-in names no known user, so that answer costs one scrypt
+# like any other and its timing does not tell which usernames exist.
+_DUMMY_HASH = f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${'5a' * 16}${'00' * 64}"
+
+
+def check_credentials(user: Row[Any] | None, password: str) -> bool:
+    """Whether password signs user in (known, enabled, right password). Always runs one
+    scrypt, for unknown and disabled users too, so every refusal takes the same time."""
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    matches = verify_password(password, stored)
+    return matches and user is not None and not user.disabled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import uvicorn
@@ -11,6 +12,7 @@ from app.hub.accounts import create_user, disable_user
 from app.hub.app import create_app
 from app.hub.blobs import GRACE_ENV, SweepReport, grace_seconds, sweep
 from app.hub.context import DEFAULT_TOKEN_TTL
+from app.hub.login_policy import LoginPolicy
 from db.hub.engine import make_engine, upgrade, write_transaction
 
 CRASH_ENV = "VEIL_HUB_CRASH_AT"
@@ -22,12 +24,23 @@ def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) 
     if token_ttl is None:
         token_ttl = float(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL))
     blob_grace = grace_seconds(os.environ.get(GRACE_ENV))
+    try:
+        login = LoginPolicy.from_env()
+    except ValueError as exc:
+        print(f"veil hub: {exc}", file=sys.stderr)
+        return 2
     engine = make_engine(db_url, pool_size=10, max_overflow=20)
     try:
         upgrade(engine)
         crash_at = os.environ.get(CRASH_ENV) or None
-        app = create_app(engine, token_ttl=token_ttl, crash_at=crash_at, blob_grace=blob_grace)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        app = create_app(
+            engine, token_ttl=token_ttl, crash_at=crash_at, blob_grace=blob_grace, login=login
+        )
+        # The client address is the hub's to decide (app/hub/login_policy.py): uvicorn must
+        # not rewrite it from X-Forwarded-For on its own.
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+        )
     finally:
         engine.dispose()
     return 0
@@ -66,5 +79,17 @@ def blobs_sweep(db_url: str, grace: float | None = None) -> SweepReport:
     try:
         upgrade(engine)
         return sweep(engine, int(time.time() * 1000), int(seconds * 1000))
+    finally:
+        engine.dispose()
+
+
+def user_unlock(db_url: str, username: str, address: str | None = None) -> bool:
+    """Lift a sign-in lockout of username (and of address); whether one was in force."""
+    from app.hub.throttle import unlock
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        return unlock(engine, username, int(time.time() * 1000), address=address)
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.hub import blobs, ingest, intake, leases, pull
+from app.hub import blobs, ingest, intake, leases, pull, settings, throttle
 from app.hub.access import Principal
 from app.hub.accounts import (
     create_user,
@@ -16,15 +16,17 @@ from app.hub.accounts import (
     find_user,
     issue_token,
     principal_of,
-    verify_password,
 )
 from app.hub.context import Caller, Context, iso_ms
 from app.hub.errors import HubError
+from app.hub.login_policy import client_address
 from app.hub.schemas import (
     MAX_PULL_LIMIT,
     BlobStored,
     IntakeRequest,
     IntakeResponse,
+    LeaseLimitsBody,
+    LeaseLimitsInfo,
     LeaseRequest,
     LeaseResponse,
     LoginRequest,
@@ -41,12 +43,14 @@ router = APIRouter(prefix="/v1")
 
 
 @router.post("/auth/login")
-def login(ctx: Context, body: LoginRequest) -> LoginResponse:
-    """Exchange a username and password for a bearer token; 401 when refused."""
+def login(ctx: Context, request: Request, body: LoginRequest) -> LoginResponse:
+    """Exchange a username and password for a bearer token; 401 when refused, 429 (with
+    Retry-After) while the account or the client address is locked out."""
+    peer = request.client.host if request.client else None
+    address = client_address(peer, request.headers.get("x-forwarded-for"), ctx.login)
+    now = ctx.now_ms()
+    user = throttle.sign_in(ctx.engine, ctx.login, body.username, body.password, address, now)
     with write_transaction(ctx.engine) as conn:
-        user = find_user(conn, body.username)
-        if user is None or user.disabled or not verify_password(body.password, user.password_hash):
-            raise HubError(401, "invalid credentials")
         expires = ctx.now_ms() + int(ctx.token_ttl * 1000)
         token = issue_token(conn, user.username, expires)
     return LoginResponse(token=token, expires_at=iso_ms(expires), user=_info(principal_of(user)))
@@ -141,6 +145,32 @@ def disable(ctx: Context, user: Caller, username: str) -> dict[str, bool]:
             raise HubError(404, f"no user {username!r} in your team")
         disable_user(conn, username)
     return {"disabled": True}
+
+
+@router.get("/teams/{team}/lease-limits")
+def get_lease_limits(ctx: Context, user: Caller, team: str) -> LeaseLimitsInfo:
+    """The lease caps of the caller's team (any member may read them)."""
+    limits = settings.read_lease_limits(ctx.engine, user, team)
+    return LeaseLimitsInfo(team=team, max_cases=limits.max_cases, max_hours=limits.max_hours)
+
+
+@router.put("/teams/{team}/lease-limits")
+def put_lease_limits(
+    ctx: Context, user: Caller, team: str, body: LeaseLimitsBody
+) -> LeaseLimitsInfo:
+    """A lead sets their team's lease caps (written as a team.setting event)."""
+    changes = body.model_dump(exclude_none=True)
+    limits = settings.set_lease_limits(ctx.engine, user, team, changes, ctx.now_ms())
+    return LeaseLimitsInfo(team=team, max_cases=limits.max_cases, max_hours=limits.max_hours)
+
+
+@router.post("/users/{username}/unlock")
+def unlock(ctx: Context, user: Caller, username: str) -> dict[str, bool]:
+    """A lead lifts a sign-in lockout of a user of their team (login.unlocked)."""
+    if not user.is_lead:
+        raise HubError(403, "only a lead may unlock users")
+    done = throttle.unlock(ctx.engine, username, ctx.now_ms(), by=user.username, team=user.team)
+    return {"unlocked": done}
 
 
 def _info(principal: Principal) -> UserInfo:

@@ -14,6 +14,7 @@ from app.hub.blobs import MAX_BLOB_BYTES
 from app.hub.context import CRASH_POINTS, DEFAULT_TOKEN_TTL, HubContext
 from app.hub.errors import install_error_handlers
 from app.hub.limits import BodyLimit
+from app.hub.login_policy import LoginPolicy
 from app.hub.sweeper import BlobSweeper
 
 
@@ -24,6 +25,7 @@ def create_app(
     token_ttl: float = DEFAULT_TOKEN_TTL,
     crash_at: str | None = None,
     blob_grace: float | None = None,
+    login: LoginPolicy | None = None,
 ) -> FastAPI:
     """The hub API over engine (already migrated); clock gives seconds since the epoch.
     With blob_grace (seconds), unreferenced blobs older than that are swept meanwhile."""
@@ -42,7 +44,9 @@ def create_app(
                 sweeper.stop()
 
     app = FastAPI(title="Veil hub", version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.state.hub = HubContext(engine, clock=clock, token_ttl=token_ttl, crash_at=crash_at)
+    app.state.hub = HubContext(
+        engine, clock=clock, token_ttl=token_ttl, crash_at=crash_at, login=login or LoginPolicy()
+    )
     app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, blob_limit=MAX_BLOB_BYTES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from app.hub.access import Principal
 from app.hub.accounts import principal_of, token_digest
 from app.hub.errors import HubError
+from app.hub.login_policy import LoginPolicy
 from db.hub.engine import read_transaction
 from db.hub.models import Token, User
 
@@ -31,6 +32,7 @@ class HubContext:
     clock: Callable[[], float] = time.time
     token_ttl: float = DEFAULT_TOKEN_TTL
     crash_at: str | None = None
+    login: LoginPolicy = field(default_factory=LoginPolicy)
 
     def now_ms(self) -> int:
         """The hub clock in milliseconds since the epoch."""

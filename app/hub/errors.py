@@ -12,11 +12,14 @@ from fastapi.responses import JSONResponse
 class HubError(Exception):
     """A request the hub refuses: HTTP status, a reason for people, optional extra fields."""
 
-    def __init__(self, status: int, reason: str, **extra: Any) -> None:
+    def __init__(
+        self, status: int, reason: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.extra = extra
+        self.headers = headers or {}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -27,7 +30,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _hub_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HubError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    headers.update(exc.headers)
     return JSONResponse({"detail": exc.reason, **exc.extra}, exc.status, headers=headers)
 
 

@@ -19,6 +19,7 @@ from app.hub.cases import record_cases, scope_events
 from app.hub.errors import HubError
 from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
+from app.hub.settings import record_settings
 from app.log.events import EventRecord, chain_hash
 from app.log.registry import PayloadError, PayloadTooLarge, UnknownKind, registry
 from db.hub.engine import write_transaction
@@ -63,6 +64,7 @@ def push(
             check_authority(conn, user, fresh)
             acked.update(append(conn, head, fresh, scopes, now_ms))
             record_cases(conn, fresh, acked, user)
+            record_settings(conn, user.team, fresh, acked)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
     return Acknowledgement(acked, device.last_seq)

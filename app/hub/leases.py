@@ -3,19 +3,27 @@
 A lease is granted by one conditional UPDATE (free, expired, or already the caller's), so
 two hub processes on one PostgreSQL can never grant the same case twice. `count` picks
 open cases first (for analysts and leads, escalated ones too), by severity then age.
+
+The team's lease caps (app/domain/leasing.py) bound every request: a lease longer than
+`lease.max_hours` is refused (422 naming the rule); new cases beyond the person's
+allowance (`lease.max_cases` minus the open cases they hold) are cut from the request and
+reported as refused, with `limited_by` saying which rule cut them. The caller's users row
+is locked first, so two concurrent requests of one person cannot both spend the allowance.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, Engine, or_, select, update
 
+from app.domain.leasing import MAX_CASES, LeaseRuleError, check_hours, cut_to_allowance
 from app.hub.access import Principal
 from app.hub.cases import visible_cases
 from app.hub.context import iso_ms
 from app.hub.errors import HubError
 from app.hub.schemas import LeaseGrant, LeaseRequest, LeaseResponse
+from app.hub.settings import lease_limits
 from db.hub.engine import write_transaction
-from db.hub.models import Case
+from db.hub.models import Case, User
 
 
 def lease(engine: Engine, user: Principal, request: LeaseRequest, now_ms: int) -> LeaseResponse:
@@ -24,16 +32,40 @@ def lease(engine: Engine, user: Principal, request: LeaseRequest, now_ms: int) -
         raise HubError(422, "give either count or case_ids")
     expires = now_ms + request.ttl_seconds * 1000
     with write_transaction(engine) as conn:
+        _lock_person(conn, user)
+        limits = lease_limits(conn, user.team)
+        try:
+            check_hours(limits, request.ttl_seconds)
+        except LeaseRuleError as exc:
+            raise HubError(422, str(exc)) from None
+        held = _held(conn, user, now_ms)
         if request.case_ids is not None:
             wanted = list(dict.fromkeys(request.case_ids))
             _check_visible(conn, user, wanted)
         else:
             wanted = _candidates(conn, user, request, now_ms)
-        granted = [c for c in wanted if _claim(conn, user, c, now_ms, expires)]
+        # Cases someone else holds are refused anyway: they take nothing from the allowance.
+        free = _free_among(conn, user, wanted, now_ms)
+        fits, cut = cut_to_allowance(limits, held, [c for c in wanted if c in free])
+        granted = [c for c in fits if _claim(conn, user, c, now_ms, expires)]
     grants = [
         LeaseGrant(case_id=c, holder=user.username, expires_at=iso_ms(expires)) for c in granted
     ]
-    return LeaseResponse(granted=grants, refused=[c for c in wanted if c not in set(granted)])
+    limited_by = None
+    if cut or (
+        request.count is not None
+        and len(granted) < request.count
+        and not _room(limits.max_cases, held, granted)
+    ):
+        limited_by = (
+            f"{MAX_CASES}: a person holds at most {limits.max_cases} open case(s);"
+            f" you hold {len(set(held) | set(granted))}"
+        )
+    return LeaseResponse(
+        granted=grants,
+        refused=[c for c in wanted if c not in set(granted)],
+        limited_by=limited_by,
+    )
 
 
 def release(engine: Engine, user: Principal, case_id: str) -> bool:
@@ -48,6 +80,30 @@ def release(engine: Engine, user: Principal, case_id: str) -> bool:
         values = {"lease_holder": None, "lease_expires_at": None}
         conn.execute(update(Case).where(Case.case_id == case_id).values(values))
     return True
+
+
+def _lock_person(conn: Connection, user: Principal) -> None:
+    # PostgreSQL: one person's lease requests queue here; SQLite: BEGIN IMMEDIATE did it.
+    conn.execute(select(User.username).where(User.username == user.username).with_for_update())
+
+
+def _held(conn: Connection, user: Principal, now_ms: int) -> list[str]:
+    """The open (or escalated) cases the caller holds an unexpired lease on."""
+    query = select(Case.case_id).where(
+        Case.lease_holder == user.username,
+        Case.lease_expires_at > now_ms,
+        Case.status.in_(["open", "escalated"]),
+    )
+    return list(conn.scalars(query))
+
+
+def _free_among(conn: Connection, user: Principal, case_ids: list[str], now_ms: int) -> set[str]:
+    query = select(Case.case_id).where(Case.case_id.in_(case_ids), _free(user, now_ms))
+    return set(conn.scalars(query))
+
+
+def _room(max_cases: int, held: list[str], granted: list[str]) -> bool:
+    return len(set(held) | set(granted)) < max_cases
 
 
 def _check_visible(conn: Connection, user: Principal, case_ids: list[str]) -> None:

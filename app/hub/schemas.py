@@ -172,10 +172,12 @@ class LeaseGrant(BaseModel):
 
 
 class LeaseResponse(BaseModel):
-    """Leases granted, and requested case_ids that were not (leased by someone else)."""
+    """Leases granted, and requested case_ids that were not (leased by someone else, or
+    cut by the team's lease.max_cases: then limited_by names the rule)."""
 
     granted: list[LeaseGrant]
     refused: list[str]
+    limited_by: str | None = None
 
 
 class BlobStored(BaseModel):
@@ -185,3 +187,21 @@ class BlobStored(BaseModel):
     sha256: str
     size: int
     created: bool
+
+
+class LeaseLimitsBody(BaseModel):
+    """PUT /v1/teams/{team}/lease-limits: the caps to change (each optional; both are
+    whole numbers: cases held per person, hours per lease)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_cases: Any = None
+    max_hours: Any = None
+
+
+class LeaseLimitsInfo(BaseModel):
+    """A team's lease caps in force."""
+
+    team: str
+    max_cases: int
+    max_hours: int

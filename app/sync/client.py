@@ -213,6 +213,24 @@ class HubClient:
         """Disable a user of the lead's team and revoke their tokens."""
         self._json("POST", f"/v1/users/{username}/disable")
 
+    def lease_limits(self, team: str) -> dict[str, Any]:
+        """The team's lease caps: {"team", "max_cases", "max_hours"}."""
+        result: dict[str, Any] = self._json("GET", f"/v1/teams/{team}/lease-limits")
+        return result
+
+    def set_lease_limits(
+        self, team: str, *, max_cases: int | None = None, max_hours: int | None = None
+    ) -> dict[str, Any]:
+        """Set the team's lease caps (leads only); the caps now in force."""
+        body = {"max_cases": max_cases, "max_hours": max_hours}
+        body = {k: v for k, v in body.items() if v is not None}
+        result: dict[str, Any] = self._json("PUT", f"/v1/teams/{team}/lease-limits", json=body)
+        return result
+
+    def unlock_user(self, username: str) -> bool:
+        """Lift a sign-in lockout of a user of the lead's team; whether one was in force."""
+        return bool(self._json("POST", f"/v1/users/{username}/unlock")["unlocked"])
+
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self._call(method, path, **kwargs).json()
 

@@ -4,16 +4,35 @@ The hub grants the leases, so nobody else is handed those cases meanwhile. The c
 down with a sync, their media goes into the local cache, and a local `case.leased` event
 per case puts them in the reviewer's queue as theirs, with no network needed to work
 them. The engine gives each hub lease back once its case is done here (engine.py).
+
+A checkout stays within the team's lease caps (app/domain/leasing.py): the lease length
+is lowered to `lease.max_hours` and the count to what `lease.max_cases` still allows
+beside the cases already leased here, so the request is one the hub grants whole; the
+hub cuts anything beyond its own count of the person's leases, and the report says why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
 
 from app.domain.kinds import EventKind
+from app.domain.leasing import (
+    MAX_CASES,
+    MAX_HOURS,
+    PREFIX,
+    LeaseLimits,
+    cases_within,
+    hours_within,
+    limits_from,
+)
+from app.log.clock import iso
+from app.sync.client import HubRejected
 from app.sync.engine import SyncEngine, SyncReport, fetch_media
 from app.sync.prefetch import media_of, media_to_fetch
-from db.models import Case
+from db.models import Case, TeamSetting
 
 DEFAULT_HOURS = 8.0
 OPEN_FOR_LEASE = ("new", "escalated", "leased")
@@ -28,14 +47,17 @@ class WorkAheadReport:
     refused: list[str] = field(default_factory=list)
     media: int = 0
     expires_at: str | None = None
+    # The team's lease caps that made the checkout smaller than asked, in words.
+    limited_by: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the CLI and the dialog."""
         until = f" until {self.expires_at}" if self.expires_at else ""
-        return (
+        line = (
             f"{len(self.leased)} case(s) checked out{until}, {self.media} media file(s) "
             f"cached, {len(self.refused)} refused"
         )
+        return line + "".join(f" ({why})" for why in self.limited_by)
 
 
 def check_out(
@@ -46,10 +68,21 @@ def check_out(
     hours: float = DEFAULT_HOURS,
     queue: str | None = None,
 ) -> WorkAheadReport:
-    """Lease count cases for user on the hub for hours, bring them and their media here."""
+    """Lease count cases for user on the hub for hours (within the team's lease caps),
+    bring them and their media here."""
     client = engine.authorized(user)
-    granted, refused = client.lease(count=count, ttl=int(hours * 3600), queue=queue)
-    report = WorkAheadReport(refused=list(refused))
+    limits = team_limits(engine, user)
+    report = WorkAheadReport()
+    if hours > limits.max_hours:
+        report.limited_by.append(f"{MAX_HOURS}: leases last at most {limits.max_hours} h")
+        hours = hours_within(limits, hours)
+    wanted = cases_within(limits, _leased_here(engine, user), count)
+    if wanted < count:
+        report.limited_by.append(f"{MAX_CASES}: at most {limits.max_cases} case(s) held")
+    if wanted == 0:
+        return report
+    granted, refused = client.lease(count=wanted, ttl=int(hours * 3600), queue=queue)
+    report.refused = list(refused)
     if not granted:
         return report
     engine.sync(user)  # the cases (and anything newer) are here now
@@ -85,3 +118,29 @@ def _lease_here(engine: SyncEngine, user: str, expires: dict[str, str]) -> list[
             )
             leased.append(case_id)
     return leased
+
+
+def team_limits(engine: SyncEngine, user: str) -> LeaseLimits:
+    """The team's lease caps: as the hub says, or as last pulled here (team settings)."""
+    try:
+        info = engine.authorized(user).lease_limits(engine.who(user).team)
+    except HubRejected:
+        return local_limits(engine)
+    return limits_from({MAX_CASES: info.get("max_cases"), MAX_HOURS: info.get("max_hours")})
+
+
+def local_limits(engine: SyncEngine) -> LeaseLimits:
+    """The team's lease caps as last pulled here (team.setting events)."""
+    with engine.store.read() as session:
+        rows = session.scalars(select(TeamSetting).where(TeamSetting.key.startswith(PREFIX)))
+        return limits_from({row.key: row.value for row in rows})
+
+
+def _leased_here(engine: SyncEngine, user: str) -> int:
+    """How many cases are leased to user in this store (their share of the allowance)."""
+    now = iso(datetime.now(UTC))
+    with engine.store.read() as session:
+        query = select(func.count()).where(
+            Case.status == "leased", Case.leased_by == user, Case.lease_expires_at > now
+        )
+        return int(session.scalar(query) or 0)

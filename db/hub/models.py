@@ -175,3 +175,29 @@ class BlobUpload(HubBase):
     sha256: Mapped[str] = mapped_column(HASH, primary_key=True)
     username: Mapped[str] = mapped_column(NAME, primary_key=True)
     uploaded_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class TeamSetting(HubBase):
+    """A team setting in force (the latest `team.setting` event's value for the key), as
+    JSON: the lease caps are read from here on every lease request."""
+
+    __tablename__ = "team_settings"
+
+    team: Mapped[str] = mapped_column(NAME, primary_key=True)
+    key: Mapped[str] = mapped_column(NAME, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(NAME)
+    server_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class LoginThrottle(HubBase):
+    """Failed sign-ins per account ("user:NAME") or per client address ("addr:IP") in the
+    current window, and the lockout they led to (locks: lockouts in a row, for backoff)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[int] = mapped_column(BigInteger)
+    locked_until: Mapped[int | None] = mapped_column(BigInteger)
+    locks: Mapped[int] = mapped_column(Integer)

@@ -211,6 +211,9 @@ def every_endpoint(scene: Scene) -> dict[str, Callable[[HubClient], object]]:
         "intake": lambda c: c.intake([case_spec()]),
         "add_user": lambda c: c.add_user("someone", PASSWORD, "moderator", scene.team.name, []),
         "disable_user": lambda c: c.disable_user("someone"),
+        "lease_limits": lambda c: c.lease_limits(scene.team.name),
+        "set_lease_limits": lambda c: c.set_lease_limits(scene.team.name, max_cases=5),
+        "unlock_user": lambda c: c.unlock_user("someone"),
     }
 
 

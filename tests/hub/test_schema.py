@@ -54,5 +54,8 @@ def test_openapi_lists_every_endpoint(hub: HubProcess) -> None:
         "/v1/intake",
         "/v1/users",
         "/v1/users/{username}/disable",
+        "/v1/teams/{team}/lease-limits",
+        "/v1/users/{username}/unlock",
     }
     assert set(paths["/v1/blobs/{sha256}"]) == {"get", "put"}
+    assert set(paths["/v1/teams/{team}/lease-limits"]) == {"get", "put"}

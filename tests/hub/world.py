@@ -99,6 +99,8 @@ SAMPLE_PAYLOADS: dict[str, dict[str, Any]] = {
     EventKind.BREAK_TAKEN: {"started_at": _TIME},
     EventKind.TEAM_SETTING: {"settings": {}},
     EventKind.TEAM_FILTERS_SET: {"filters": {}},
+    "login.locked": {"username": "someone", "scope": "account", "failures": 5, "until": _TIME},
+    "login.unlocked": {"username": "someone"},
 }
 
 

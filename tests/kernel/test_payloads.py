@@ -145,6 +145,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "calibration.voted": {"session": EVENT, "policy": "spam_scams", "action": "remove"},
     "calibration.closed": {"session": EVENT},
+    "login.locked": {
+        "username": "maya",
+        "scope": "account",
+        "failures": 10,
+        "until": AT,
+        "address": "203.0.113.7",
+    },
+    "login.unlocked": {"username": "maya", "address": None},
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -177,6 +185,10 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("gold.inserted", {**SAMPLES["gold.inserted"], "position": "3"}, "position"),
     ("calibration.opened", {**SAMPLES["calibration.opened"], "cases": "c1"}, "cases"),
     ("team.setting", {}, "settings"),
+    ("login.locked", {**SAMPLES["login.locked"], "scope": "everything"}, "scope"),
+    ("login.locked", {**SAMPLES["login.locked"], "until": "later"}, "until"),
+    ("login.locked", {**SAMPLES["login.locked"], "failures": -1}, "failures"),
+    ("login.unlocked", {}, "username"),
 ]
 
 
