@@ -4,27 +4,51 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING, Any
+from pathlib import Path
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from app.hub.accounts import create_user, disable_user
 from app.hub.app import create_app
 from app.hub.context import DEFAULT_TOKEN_TTL
+from app.hub.tls import ServerTls
+from app.log.paths import private_dir, private_sqlite
 from db.hub.engine import make_engine, upgrade, write_transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CRASH_ENV = "VEIL_HUB_CRASH_AT"
 TOKEN_TTL_ENV = "VEIL_HUB_TOKEN_TTL"
 
 
-def serve(db_url: str, host: str, port: int, *, token_ttl: float | None = None) -> int:
-    """Migrate the database, then serve the hub API until stopped; the exit status."""
+def serve(
+    db_url: str,
+    host: str,
+    port: int,
+    *,
+    token_ttl: float | None = None,
+    tls: ServerTls | None = None,
+) -> int:
+    """Migrate the database, then serve the hub API until stopped (over TLS when tls is
+    given); the exit status."""
     if token_ttl is None:
         token_ttl = float(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL))
-    engine = make_engine(db_url, pool_size=10, max_overflow=20)
+    engine = open_hub_engine(db_url, pool_size=10, max_overflow=20)
     try:
         upgrade(engine)
         app = create_app(engine, token_ttl=token_ttl, crash_at=os.environ.get(CRASH_ENV) or None)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            ssl_certfile=None if tls is None else str(tls.cert),
+            ssl_keyfile=None if tls is None else str(tls.key),
+        )
     finally:
         engine.dispose()
     return 0
@@ -34,7 +58,7 @@ def user_add(
     db_url: str, username: str, role: str, team: str, clearances: list[str], password: str
 ) -> None:
     """Create a user directly in the hub database (the first lead comes from here)."""
-    engine = make_engine(db_url)
+    engine = open_hub_engine(db_url)
     try:
         upgrade(engine)
         with write_transaction(engine) as conn:
@@ -46,10 +70,32 @@ def user_add(
 
 def user_disable(db_url: str, username: str) -> None:
     """Disable a user and revoke their tokens."""
-    engine = make_engine(db_url)
+    engine = open_hub_engine(db_url)
     try:
         upgrade(engine)
         with write_transaction(engine) as conn:
             disable_user(conn, username)
     finally:
         engine.dispose()
+
+
+def open_hub_engine(db_url: str, **kwargs: Any) -> Engine:
+    """make_engine, with a SQLite hub's files owner-only first (see sqlite_file)."""
+    path = sqlite_file(db_url)
+    if path is not None:
+        if not path.parent.exists():
+            private_dir(path.parent)
+        private_sqlite(path)
+    return make_engine(db_url, **kwargs)
+
+
+def sqlite_file(db_url: str) -> Path | None:
+    """The database file of a sqlite:/// URL (None for PostgreSQL or in-memory SQLite).
+
+    Its folder is created 0700 when missing; an existing folder is left as it is (it may
+    be a shared one, the current directory say), while hub.db and its -wal/-shm are made
+    and kept 0600."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser().resolve()
