@@ -77,6 +77,12 @@ def _register_server(commands: Any) -> None:
     disable.add_argument("username")
     disable.add_argument("--db", default=DEFAULT_DB)
     disable.set_defaults(handler=_user_disable)
+    backup = commands.add_parser("backup", help="an online, consistent copy of the hub database")
+    backup.add_argument("dest", help="the new backup file (SQLite copy, or pg_dump -Fc archive)")
+    backup.add_argument(
+        "--db", default=DEFAULT_DB, help=f"the hub's database (default {DEFAULT_DB})"
+    )
+    backup.set_defaults(handler=_backup)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -117,6 +123,20 @@ def _user_disable(args: argparse.Namespace) -> int:
         print(f"veil: {exc.reason}", file=sys.stderr)
         return 1
     print(f"hub user {args.username} disabled; their tokens are revoked")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.hub.backup import BackupError, backup
+
+    try:
+        report = backup(args.db, Path(args.dest))
+    except BackupError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
     return 0
 
 

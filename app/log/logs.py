@@ -8,9 +8,9 @@ there by default; `veil --debug` sends everything down to DEBUG.
 from __future__ import annotations
 
 import logging
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from io import TextIOWrapper
 
 from app.log.paths import private_dir, private_file
 

@@ -244,7 +244,6 @@ class HubClient:
         _raise_for(response, auth)
         return response
 
-
     def _untrusted(self, problem: ssl.SSLCertVerificationError) -> str:
         if isinstance(problem, PinMismatch):
             return f"{self.base_url}: {problem}"

@@ -16,8 +16,8 @@ import pytest
 
 from app.hub.admin import open_hub_engine
 from app.log.logs import setup_logging, stop_logging
-from app.log.store import LocalStore
 from app.log.paths import private_dir, private_file
+from app.log.store import LocalStore
 
 
 def mode(path: Path) -> int:

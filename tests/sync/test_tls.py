@@ -135,9 +135,10 @@ def test_a_pinned_certificate_is_checked_before_anything_is_sent(
         one = tmp_path / "one"
         status, _out, err = login(capsys, one, tls_hub.base_url, mod, "--pin-sha256", pin)
         assert status == 0, err
-        assert json.loads((one / "hub.json").read_text())["tls"]["pin_sha256"] == pin.replace(
-            ":", ""
-        ).lower()
+        assert (
+            json.loads((one / "hub.json").read_text())["tls"]["pin_sha256"]
+            == pin.replace(":", "").lower()
+        )
         assert run(capsys, "--data-dir", str(one), "sync")[0] == 0
         assert run(capsys, "--data-dir", str(one), "cases", "decide", case, "no_violation")[0] == 0
         # The hub's address now leads to the impostor: the decision stays here, unsent.
@@ -223,8 +224,12 @@ def test_serve_checks_the_certificate_and_key_files(
     loose = tmp_path / "loose.key"
     loose.write_bytes(certs.hub.key.read_bytes())
     os.chmod(loose, 0o644)
-    status, _out, err = run(capsys, *serve, "--tls-cert", str(certs.hub.cert), "--tls-key", str(loose))
+    status, _out, err = run(
+        capsys, *serve, "--tls-cert", str(certs.hub.cert), "--tls-key", str(loose)
+    )
     assert status == 2 and str(loose) in err and "chmod 600" in err
     wrong = certs.impostor.key
-    status, _out, err = run(capsys, *serve, "--tls-cert", str(certs.hub.cert), "--tls-key", str(wrong))
+    status, _out, err = run(
+        capsys, *serve, "--tls-cert", str(certs.hub.cert), "--tls-key", str(wrong)
+    )
     assert status == 2 and "private key" in err
