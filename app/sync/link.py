@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.log.clock import parse_iso
+from app.log.paths import private_file
 from app.sync.client import HubUser, Login
 from app.sync.trust import HubTrust, TrustError
 
@@ -57,6 +58,8 @@ class HubLink:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / LINK_FILENAME
         self._lock = threading.Lock()
+        if self.path.exists():
+            private_file(self.path)  # the tokens: an older copy may be looser
 
     @property
     def url(self) -> str | None:

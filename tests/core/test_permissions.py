@@ -18,6 +18,7 @@ from app.hub.admin import open_hub_engine
 from app.log.logs import setup_logging, stop_logging
 from app.log.paths import private_dir, private_file
 from app.log.store import LocalStore
+from app.sync.link import HubLink
 
 
 def mode(path: Path) -> int:
@@ -72,8 +73,12 @@ def test_looser_permissions_are_tightened_on_open(tmp_path: Path) -> None:
     files += [folder / "veil.db-wal", folder / "logs" / "veil.log.1"]
     for path in files:
         os.chmod(path, 0o644)
+    (folder / "hub.json").write_text("{}", encoding="utf-8")
+    files.append(folder / "hub.json")
+    os.chmod(folder / "hub.json", 0o644)
     setup_logging(folder)
     store = LocalStore(folder)
+    HubLink(folder)
     try:
         for path in loose:
             assert mode(path) == 0o700, path
