@@ -108,6 +108,11 @@ def test_two_workstations_sync_over_https_with_a_private_ca(
     assert status == 0, err
     status, out, _ = run(capsys, "--data-dir", str(two), "cases", "list", "--status", "decided")
     assert status == 0 and case in out and "no_violation" in out
+    verify = ("audit", "verify", "--hub", tls_hub.base_url, "--user", team.lead.username)
+    status, out, err = run(
+        capsys, "--data-dir", str(two), *verify, "--password", PASSWORD, "--ca-file", str(certs.ca)
+    )
+    assert status == 0, out + err
 
 
 def test_a_pinned_certificate_is_checked_before_anything_is_sent(
