@@ -13,7 +13,7 @@ import json
 from app.domain.people import Accounts, AuthError, Reviewer, Role, hash_password
 from app.log.clock import iso
 from app.log.store import LocalStore
-from app.sync.client import HubClient, HubRejected, HubUnreachable, Login
+from app.sync.client import HubClient, HubRejected, HubUnreachable, HubUntrusted, Login
 from app.sync.link import HubLink, LinkError
 from app.sync.trust import HubTrust
 from db.models import User
@@ -45,6 +45,8 @@ class HubAccounts:
                     f"the hub at {url} cannot be reached, and {username} has no offline login "
                     "here yet (or the password is wrong)"
                 ) from None
+        except HubUntrusted as exc:
+            raise AuthError(f"no login was sent: {exc}") from None
         except HubRejected as exc:
             if exc.status == 401:
                 raise AuthError("wrong user name or password") from None
