@@ -28,7 +28,7 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def path_of(self, sha256: str) -> Path:
         """Where the blob with this hash lives (whether or not it exists)."""
@@ -91,7 +91,7 @@ class BlobStore:
     def _commit(self, tmp: Path, sha256: str) -> str:
         final = self.path_of(sha256)
         if not final.exists():
-            final.parent.mkdir(parents=True, exist_ok=True)
+            final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.replace(tmp, final)
         return sha256
 

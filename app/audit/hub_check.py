@@ -22,13 +22,16 @@ from app.hub.chain import verify_hub
 from app.log.events import GENESIS_HASH, ChainBreak, EventRecord, chain_hash
 from app.log.store import LocalStore
 from app.sync.client import HubRejected, HubUnreachable
+from app.sync.trust import HubTrust
 from db.hub.models import Event as HubEvent
 from db.models import Event
 
 PAGE = 1000  # the hub's largest pull page
 
 
-def pull_all(base_url: str, token: str, timeout: float = 30.0) -> Iterator[EventRecord]:
+def pull_all(
+    base_url: str, token: str, timeout: float = 30.0, trust: HubTrust | None = None
+) -> Iterator[EventRecord]:
     """Every event the token's user may see, in server_seq order, exactly as the hub holds it.
 
     `HubClient.pull` (rightly, for sync) refuses a page with an event that does not match
@@ -36,7 +39,8 @@ def pull_all(base_url: str, token: str, timeout: float = 30.0) -> Iterator[Event
     """
     cursor = 0
     headers = {"authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, timeout=timeout, headers=headers) as http:
+    verify = (trust or HubTrust()).ssl_context() or True
+    with httpx.Client(base_url=base_url, timeout=timeout, headers=headers, verify=verify) as http:
         while True:
             page = _page(http, cursor)
             events = [EventRecord.from_wire(e) for e in page["events"]]
@@ -58,12 +62,15 @@ def _page(http: httpx.Client, cursor: int) -> dict[str, Any]:
     return page
 
 
-def verify_hub_http(base_url: str, token: str, store: LocalStore | None = None) -> VerifyReport:
-    """The hub's event log as the token's user sees it, against itself and the local store."""
+def verify_hub_http(
+    base_url: str, token: str, store: LocalStore | None = None, trust: HubTrust | None = None
+) -> VerifyReport:
+    """The hub's event log as the token's user sees it, against itself and the local store
+    (trust: how to check the hub's certificate, as for sync)."""
     report = VerifyReport("hub")
     by_device: dict[str, list[EventRecord]] = {}
     last_seq = 0
-    for rec in pull_all(base_url, token):
+    for rec in pull_all(base_url, token, trust=trust):
         report.events += 1
         if rec.server_seq is None or rec.server_seq <= last_seq:
             report.findings.append(_at(report.place, rec, "server_seq does not rise"))

@@ -12,6 +12,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from app.cli.sync_commands import add_trust_arguments, trust_of
+
 if TYPE_CHECKING:
     from app.audit.verify import VerifyReport
 
@@ -35,6 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--hub-db", metavar="DB_URL", help="on the hub machine: check the hub database's own chain"
     )
     verify.add_argument("--no-local", action="store_true", help="skip the local store")
+    add_trust_arguments(verify)  # how to trust the --hub URL's certificate
     verify.set_defaults(handler=_verify)
 
 
@@ -77,16 +80,18 @@ def _hub(args: argparse.Namespace) -> VerifyReport:
     from app.audit.hub_check import verify_hub_http
     from app.cli.main import open_store
     from app.sync.client import HubClient, HubError
+    from app.sync.trust import HubTrust, TrustError
 
     if not args.user:
         raise _HubProblem("--hub needs --user (a lead of the team)")
     password = args.password or os.environ.get(PASSWORD_ENV) or getpass.getpass("Hub password: ")
     store = None if args.no_local else open_store(args)
     try:
-        with HubClient(args.hub) as client:
+        trust = trust_of(args) or HubTrust()
+        with HubClient(args.hub, trust=trust) as client:
             login = client.login(args.user, password)
-        return verify_hub_http(args.hub, login.token, store)
-    except HubError as exc:
+        return verify_hub_http(args.hub, login.token, store, trust=trust)
+    except (HubError, TrustError) as exc:
         raise _HubProblem(str(exc) or type(exc).__name__) from exc
     finally:
         if store is not None:

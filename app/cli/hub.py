@@ -14,9 +14,11 @@ from typing import Any
 from app.cli.main import policies
 from app.cli.sync_commands import (
     add_login_arguments,
+    add_trust_arguments,
     guarded,
     hub_person,
     password_of,
+    trust_of,
     workstation,
 )
 from app.demo.hub import seed_hub_demo
@@ -32,8 +34,9 @@ def register(sub: Any) -> None:
     commands = hub.add_subparsers(dest="hub_command", required=True)
     _register_server(commands)
     login = commands.add_parser("login", help="connect this data dir to a hub and log in")
-    login.add_argument("url", help="e.g. http://127.0.0.1:8765")
+    login.add_argument("url", help="e.g. https://hub.example.org:8765")
     add_login_arguments(login, required=True)
+    add_trust_arguments(login)
     login.set_defaults(handler=guarded(_login))
     logout = commands.add_parser("logout", help="forget a person's hub token here")
     logout.add_argument("--user", required=True)
@@ -81,6 +84,8 @@ def _register_server(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--token-ttl", type=float, default=None, help="token lifetime, seconds")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key (0600)")
     serve.set_defaults(handler=_serve)
     users = commands.add_parser("user", help="hub accounts (on the hub machine)")
     actions = users.add_subparsers(dest="user_command", required=True)
@@ -101,14 +106,27 @@ def _register_server(commands: Any) -> None:
     unlock.add_argument("--address", help="also lift the lockout of this client address")
     unlock.add_argument("--db", default=DEFAULT_DB)
     unlock.set_defaults(handler=_user_unlock)
+    backup = commands.add_parser("backup", help="an online, consistent copy of the hub database")
+    backup.add_argument("dest", help="the new backup file (SQLite copy, or pg_dump -Fc archive)")
+    backup.add_argument(
+        "--db", default=DEFAULT_DB, help=f"the hub's database (default {DEFAULT_DB})"
+    )
+    backup.set_defaults(handler=_backup)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from app.hub.admin import serve  # uvicorn and FastAPI load only for this command
+    from app.hub.tls import TlsSetupError, server_tls
 
-    print(f"Veil hub on http://{args.host}:{args.port} (database {args.db})", flush=True)
     try:
-        return serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+        tls = server_tls(args.tls_cert, args.tls_key)
+    except TlsSetupError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
+    scheme = "http" if tls is None else "https"
+    print(f"Veil hub on {scheme}://{args.host}:{args.port} (database {args.db})", flush=True)
+    try:
+        return serve(args.db, args.host, args.port, token_ttl=args.token_ttl, tls=tls)
     except ValueError as exc:  # a setting from the environment that makes no sense
         print(f"veil: {exc}", file=sys.stderr)
         return 2
@@ -141,9 +159,23 @@ def _user_disable(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.hub.backup import BackupError, backup
+
+    try:
+        report = backup(args.db, Path(args.dest))
+    except BackupError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
 def _login(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
-        connect(ws.store, ws.link, args.url)
+        connect(ws.store, ws.link, args.url, trust_of(args))
         accounts = HubAccounts(ws.store, ws.link)
         reviewer = accounts.authenticate(args.user, password_of(args, args.user))
         if accounts.offline:

@@ -14,7 +14,15 @@ from sqlalchemy import select
 
 from app.cli import hub as hub_cli
 from app.cli.main import policies
-from app.cli.sync_commands import add_login_arguments, guarded, hub_person, logged_in, workstation
+from app.cli.sync_commands import (
+    add_login_arguments,
+    add_trust_arguments,
+    guarded,
+    hub_person,
+    logged_in,
+    trust_of,
+    workstation,
+)
 from app.review.adjudication import Adjudication
 from app.review.reviewdesk import OPEN_STATUSES, ReviewDesk
 from app.sync.faults import crash_point
@@ -118,6 +126,7 @@ def _extend_import(parser: argparse.ArgumentParser | None) -> None:
     parser.add_argument("--hub", metavar="URL", help="import into this team hub (analyst, lead)")
     parser.add_argument("--user", help="with --hub: who imports")
     parser.add_argument("--password", help="with --hub: their password (or $VEIL_PASSWORD)")
+    add_trust_arguments(parser)
     local = parser.get_default("handler")
 
     def dispatch(args: argparse.Namespace) -> int:
@@ -128,7 +137,7 @@ def _extend_import(parser: argparse.ArgumentParser | None) -> None:
 
 def _import_to_hub(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
-        connect(ws.store, ws.link, args.hub)
+        connect(ws.store, ws.link, args.hub, trust_of(args))
         user = hub_person(ws, args)
         report = import_to_hub(ws.engine, policies(), user, args.file, args.media)
     for problem in report.local.problems:

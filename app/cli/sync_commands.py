@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.cli.main import open_store
 from app.domain.lifecycle import IllegalTransition
@@ -20,6 +21,7 @@ from app.sync.client import HubError, HubRejected, HubUnreachable
 from app.sync.engine import SyncEngine
 from app.sync.link import HubLink, LinkError
 from app.sync.login import HubAccounts
+from app.sync.trust import HubTrust, TrustError, normalize_pin
 
 PASSWORD_ENV = "VEIL_PASSWORD"
 UNREACHABLE = 3
@@ -53,6 +55,36 @@ def add_login_arguments(parser: argparse.ArgumentParser, required: bool = False)
     """--user and --password (or $VEIL_PASSWORD, or asked for on the terminal)."""
     parser.add_argument("--user", required=required, help="who acts (default: the one logged in)")
     parser.add_argument("--password", help=f"the password (default: ${PASSWORD_ENV} or asked)")
+
+
+def add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    """--ca-file, --pin-sha256 and --allow-insecure-http: how to trust the hub."""
+    parser.add_argument(
+        "--ca-file", metavar="PEM", help="trust the hub certificate signed by this CA (or itself)"
+    )
+    parser.add_argument(
+        "--pin-sha256",
+        metavar="HEX",
+        help="accept only the hub certificate with this SHA-256 (of its DER form)",
+    )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// hub on another machine (unencrypted: trusted networks only)",
+    )
+
+
+def trust_of(args: argparse.Namespace) -> HubTrust | None:
+    """The trust settings given on the command line; None when none was given (the data
+    dir keeps what it had)."""
+    ca_file = getattr(args, "ca_file", None)
+    pin = getattr(args, "pin_sha256", None)
+    insecure = bool(getattr(args, "allow_insecure_http", False))
+    if ca_file is None and pin is None and not insecure:
+        return None
+    if ca_file is not None:
+        ca_file = str(Path(ca_file).expanduser().resolve())
+    return HubTrust(ca_file, None if pin is None else normalize_pin(pin, "--pin-sha256"), insecure)
 
 
 def password_of(args: argparse.Namespace, username: str) -> str:
@@ -111,7 +143,15 @@ def guarded(handler: Handler) -> Handler:
         except HubRejected as exc:
             print(f"veil: the hub refused: {exc.reason}", file=sys.stderr)
             return 1
-        except (HubError, LinkError, AuthError, AccessDenied, IllegalTransition, KeyError) as exc:
+        except (
+            HubError,
+            LinkError,
+            TrustError,
+            AuthError,
+            AccessDenied,
+            IllegalTransition,
+            KeyError,
+        ) as exc:
             print(f"veil: {exc}", file=sys.stderr)
             return 1
         except FormError as exc:

@@ -7,6 +7,7 @@ import sys
 
 from app.hub import admin as cli
 from app.hub.errors import HubError
+from app.hub.tls import TlsSetupError, server_tls
 
 
 def parser() -> argparse.ArgumentParser:
@@ -18,6 +19,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--token-ttl", type=float, default=None, help="token lifetime, seconds")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key (0600)")
     user = commands.add_parser("user", help="manage users").add_subparsers(
         dest="action", required=True
     )
@@ -43,7 +46,8 @@ def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "serve":
-            return cli.serve(args.db, args.host, args.port, token_ttl=args.token_ttl)
+            tls = server_tls(args.tls_cert, args.tls_key)
+            return cli.serve(args.db, args.host, args.port, token_ttl=args.token_ttl, tls=tls)
         if args.action == "add":
             cli.user_add(
                 args.db, args.username, args.role, args.team, args.clearances, args.password
@@ -55,7 +59,7 @@ def main(argv: list[str]) -> int:
     except HubError as exc:
         print(f"error: {exc.reason}", file=sys.stderr)
         return 1
-    except ValueError as exc:  # a setting from the environment that makes no sense
+    except (ValueError, TlsSetupError) as exc:  # a bad setting, certificate or key
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

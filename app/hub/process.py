@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -11,6 +12,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+
+from app.hub.tls import ServerTls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,8 +35,14 @@ class HubProcess:
         *,
         token_ttl: float | None = None,
         env: dict[str, str] | None = None,
+        tls: ServerTls | None = None,
+        ca_file: Path | None = None,
     ) -> None:
+        """tls serves HTTPS; ca_file is what the readiness check trusts (default: the
+        certificate itself, for a self-signed one)."""
         self.db_url = db_url
+        self.tls = tls
+        self.ca_file = ca_file
         self.log_path = log_dir / f"hub-{uuid.uuid4().hex[:8]}.log"
         self.token_ttl = token_ttl
         self.env = env or {}
@@ -43,7 +52,8 @@ class HubProcess:
     @property
     def base_url(self) -> str:
         """Where the hub answers."""
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "http" if self.tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self, env: dict[str, str] | None = None) -> HubProcess:
         """Start the process (env adds to the environment) and wait until it answers."""
@@ -51,6 +61,8 @@ class HubProcess:
         args += ["--host", "127.0.0.1", "--port", str(self.port)]
         if self.token_ttl is not None:
             args += ["--token-ttl", str(self.token_ttl)]
+        if self.tls is not None:
+            args += ["--tls-cert", str(self.tls.cert), "--tls-key", str(self.tls.key)]
         path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         full_env = {**os.environ, "PYTHONPATH": path, **self.env, **(env or {})}
         with open(self.log_path, "ab") as log:
@@ -60,7 +72,10 @@ class HubProcess:
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=1.0) as http:
+        verify: ssl.SSLContext | bool = True
+        if self.tls is not None:
+            verify = ssl.create_default_context(cafile=str(self.ca_file or self.tls.cert))
+        with httpx.Client(timeout=1.0, verify=verify) as http:
             while time.monotonic() < deadline:
                 if self.proc is None or self.proc.poll() is not None:
                     self.proc = None

@@ -8,8 +8,11 @@ there by default; `veil --debug` sends everything down to DEBUG.
 from __future__ import annotations
 
 import logging
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from app.log.paths import private_dir, private_file
 
 LOG_FOLDER = "logs"
 LOG_FILENAME = "veil.log"
@@ -36,9 +39,12 @@ def setup_logging(data_dir: Path, debug: bool = False) -> Path:
         OSError: the logs folder or file cannot be created.
     """
     path = log_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
+    private_dir(path.parent)
+    for old in path.parent.glob(f"{LOG_FILENAME}*"):
+        private_file(old)  # rotated files from before keep no looser permissions
     level = logging.DEBUG if debug else logging.WARNING
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = _PrivateFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.set_name(HANDLER_NAME)
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter(FORMAT))
@@ -49,6 +55,15 @@ def setup_logging(data_dir: Path, debug: bool = False) -> Path:
     root.setLevel(min(root.level or logging.WARNING, level))
     logging.getLogger(__name__).debug("logging to %s (debug=%s)", path, debug)
     return path
+
+
+class _PrivateFileHandler(RotatingFileHandler):
+    """A rotating log whose every file (the first and each one after a rollover) is
+    created owner-only (0600): a log names people, cases and hub addresses."""
+
+    def _open(self) -> TextIOWrapper:
+        private_file(Path(self.baseFilename))
+        return super()._open()
 
 
 def stop_logging() -> None:

@@ -33,6 +33,7 @@ from app.log.events import (
     verify_chain,
 )
 from app.log.folding import fold_one, rebuild_all, record_of
+from app.log.paths import private_dir, private_media_dir, private_sqlite
 from app.log.registry import registry
 from app.log.remote import RemoteBatch, row_values, verify_partial_chain
 from db.blobs import BlobStore
@@ -48,16 +49,16 @@ class LocalStore:
     """A workstation's durable state: event log, projections and blobs under one dir."""
 
     def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)  # the store, its media cache and logs: the owner's only
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.changes = ChangeFeed()
-        self.engine = sqlite_engine(data_dir / DB_FILENAME)
+        self.engine = sqlite_engine(private_sqlite(data_dir / DB_FILENAME))
         self._checkpointer = WalCheckpointer(data_dir / DB_FILENAME)
         schema_before = current_revision(self.engine)
         upgrade(self.engine)
         self.sessions = SessionSource(self.engine)
-        self.blobs = BlobStore(data_dir / "media")
+        self.blobs = BlobStore(private_media_dir(data_dir / "media"))
         self.device_id = self._ensure_device()
         added = self._create_feature_tables()
         if added or (schema_before is not None and schema_before != current_revision(self.engine)):

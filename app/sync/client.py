@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from app.log.events import EventRecord, verified_payload_json
+from app.sync.trust import HubTrust, PinMismatch, TrustError
 
 MAX_PUSH_EVENTS = 1000
 
@@ -34,6 +35,12 @@ class DamagedTransfer(HubUnreachable):
 
 class AuthExpired(HubError):
     """The token is missing, expired, revoked or unknown: log in again."""
+
+
+class HubUntrusted(HubError, TrustError):
+    """The hub cannot be trusted as configured: plain http:// to another machine, a
+    certificate nobody here vouches for, or one that is not the pinned certificate.
+    Retrying will not help; nothing of the request was sent."""
 
 
 class HubRejected(HubError):
@@ -100,10 +107,18 @@ class HubClient:
         timeout: float = 10.0,
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
+        trust: HubTrust | None = None,
     ) -> None:
         self.token = token
+        self.base_url = base_url
+        trust = trust or HubTrust()
+        try:
+            trust.check_url(base_url)
+            context = trust.ssl_context() or _tls_context()
+        except TrustError as exc:
+            raise HubUntrusted(str(exc)) from None
         self._http = httpx.Client(
-            base_url=base_url, timeout=timeout, transport=transport, verify=_tls_context()
+            base_url=base_url, timeout=timeout, transport=transport, verify=context
         )
 
     def close(self) -> None:
@@ -241,9 +256,34 @@ class HubClient:
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
+            untrusted = _certificate_problem(exc)
+            if untrusted is not None:
+                raise HubUntrusted(self._untrusted(untrusted)) from exc
             raise HubUnreachable(f"{method} {path}: {exc!r}") from exc
         _raise_for(response, auth)
         return response
+
+    def _untrusted(self, problem: ssl.SSLCertVerificationError) -> str:
+        if isinstance(problem, PinMismatch):
+            return f"{self.base_url}: {problem}"
+        reason = problem.verify_message or str(problem)
+        return (
+            f"{self.base_url} presented a certificate this workstation does not trust "
+            f"({reason}); give its CA with --ca-file or pin it with --pin-sha256 "
+            "(veil hub login)"
+        )
+
+
+def _certificate_problem(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed somewhere in exc's causes, if that is what failed."""
+    seen: BaseException | None = exc
+    for _ in range(16):  # an exception chain is short; never loop on a cyclic one
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 @functools.cache

@@ -73,7 +73,7 @@ class SyncEngine:
     ) -> None:
         self.store = store
         self.link = link
-        self._connect = connect or (lambda url: HubClient(url, timeout=timeout))
+        self._connect = connect or (lambda url: HubClient(url, timeout=timeout, trust=link.trust))
         self.push_batch = push_batch
         self.pull_page = pull_page
         self.next_cases = next_cases

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from app.log.clock import parse_iso
+from app.log.paths import private_file
 from app.sync.client import HubUser, Login
+from app.sync.trust import HubTrust, TrustError
 
 LINK_FILENAME = "hub.json"
 
@@ -56,6 +58,8 @@ class HubLink:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / LINK_FILENAME
         self._lock = threading.Lock()
+        if self.path.exists():
+            private_file(self.path)  # the tokens: an older copy may be looser
 
     @property
     def url(self) -> str | None:
@@ -63,9 +67,26 @@ class HubLink:
         url = self._read().get("url")
         return str(url) if url else None
 
-    def bind(self, url: str, store_has_own_work: bool) -> None:
-        """Bind the data dir to the hub at url; LinkError if it cannot be."""
+    @property
+    def trust(self) -> HubTrust:
+        """How this data dir checks its hub (CA file, pin, the http:// rule), validated
+        as read: LinkError naming the setting when hub.json holds a wrong one."""
+        try:
+            return HubTrust.from_settings(self._read().get("tls"), str(self.path))
+        except TrustError as exc:
+            raise LinkError(str(exc)) from None
+
+    def bind(self, url: str, store_has_own_work: bool, trust: HubTrust | None = None) -> None:
+        """Bind the data dir to the hub at url; LinkError if it cannot be.
+
+        trust, when given, replaces the link's trust settings; otherwise they stay. The
+        URL must pass them (https://, or http:// to this machine or explicitly allowed).
+        """
         url = url.rstrip("/")
+        try:
+            (trust or self.trust).check_url(url)
+        except TrustError as exc:
+            raise LinkError(str(exc)) from None
         current = self.url
         if current is not None and current != url:
             raise LinkError(f"this data dir already syncs with {current}; use another one")
@@ -74,7 +95,13 @@ class HubLink:
                 "this data dir holds offline work (the demo store, say) that no hub would "
                 "accept; connect a fresh data dir (--data-dir or VEIL_DATA_DIR) instead"
             )
-        self._update(lambda data: data.update(url=url))
+
+        def change(data: dict[str, Any]) -> None:
+            data["url"] = url
+            if trust is not None:
+                data["tls"] = trust.settings()
+
+        self._update(change)
 
     def remember(self, login: Login) -> Credential:
         """Keep a fresh login's token, replacing the person's previous one."""

@@ -13,8 +13,9 @@ import json
 from app.domain.people import Accounts, AuthError, Reviewer, Role, hash_password
 from app.log.clock import iso
 from app.log.store import LocalStore
-from app.sync.client import HubClient, HubRejected, HubUnreachable, Login
+from app.sync.client import HubClient, HubRejected, HubUnreachable, HubUntrusted, Login
 from app.sync.link import HubLink, LinkError
+from app.sync.trust import HubTrust
 from db.models import User
 
 
@@ -33,7 +34,7 @@ class HubAccounts:
         if url is None:
             raise LinkError("this data dir is not connected to a hub")
         try:
-            with HubClient(url, timeout=self.timeout) as client:
+            with HubClient(url, timeout=self.timeout, trust=self.link.trust) as client:
                 login = client.login(username, password)
         except HubUnreachable:
             self.offline = True
@@ -44,6 +45,8 @@ class HubAccounts:
                     f"the hub at {url} cannot be reached, and {username} has no offline login "
                     "here yet (or the password is wrong)"
                 ) from None
+        except HubUntrusted as exc:
+            raise AuthError(f"no login was sent: {exc}") from None
         except HubRejected as exc:
             if exc.status == 401:
                 raise AuthError("wrong user name or password") from None
@@ -52,9 +55,10 @@ class HubAccounts:
         return remember_login(self.store, self.link, login, password)
 
 
-def connect(store: LocalStore, link: HubLink, url: str) -> None:
-    """Bind the data dir to the hub at url (LinkError if it holds offline work)."""
-    link.bind(url, store_has_own_work=store.event_count() > 0)
+def connect(store: LocalStore, link: HubLink, url: str, trust: HubTrust | None = None) -> None:
+    """Bind the data dir to the hub at url (LinkError if it holds offline work, or if url
+    does not pass the trust settings); trust, when given, replaces the link's."""
+    link.bind(url, store_has_own_work=store.event_count() > 0, trust=trust)
 
 
 def remember_login(

@@ -16,7 +16,7 @@ from .world import DeviceWriter
 def client_answering(status: int, body: bytes = b'{"detail": "why"}') -> HubClient:
     """A client whose every request gets status and body."""
     transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body))
-    return HubClient("http://hub.invalid", token="t", transport=transport)
+    return HubClient("http://hub.localhost", token="t", transport=transport)
 
 
 def test_no_hub_listening_is_unreachable() -> None:
