@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.log.events import EventRecord, canonical_json
+from app.log.fold_scope import select_in
 from app.log.folding import FoldError, apply_event, folding, refold_cases
 from app.log.registry import PayloadError, registry
 from db.engine import store_error
@@ -139,8 +140,6 @@ def quarantinable(exc: BaseException) -> bool:
 
 def known_ids(session: Session, event_ids: Iterable[str]) -> dict[str, int | None]:
     """Quarantined events among these ids, with their server_seqs."""
-    from app.log.fold_scope import select_in
-
     name = QuarantinedEvent.__tablename__
     found = select_in(session, name, ["event_id", "server_seq"], "event_id", event_ids)
     return {str(event_id): seq for event_id, seq in found}
