@@ -64,4 +64,5 @@ def plant(
             record_cases(conn, [record], acked)
         device.last_seq, device.last_hash = record.device_seq, record.hash
         save_device(conn, device)
-    return EventRecord(**{**record.chain_fields(), "hash": record.hash}, server_seq=acked[record.event_id])
+    fields = {**record.chain_fields(), "hash": record.hash}
+    return EventRecord(**fields, server_seq=acked[record.event_id])
