@@ -8,9 +8,11 @@ feature: it finds an event's kind, typed payload and folds in the registry
 writes rows (the batch writer of app/log/fold_scope.py).
 
 The fold never refuses a valid event: commands are validated before an event is written,
-and events from other workstations must apply whatever they say. An event whose payload
-does not match its kind (an older or newer writer, a bug) is kept in the log and folds
-nothing, the same way in an incremental fold and a rebuild.
+and events from other workstations must apply whatever they say. A pulled event that does
+not match its kind, or whose fold raises (a `FoldError` naming the fold), is quarantined
+by the sync apply (app/log/quarantine.py) and never reaches the log's projections. An
+event already in the log whose payload does not match its kind (written before the
+quarantine existed) folds nothing, the same way in an incremental fold and a rebuild.
 """
 
 from __future__ import annotations

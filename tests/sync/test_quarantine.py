@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from app.domain.policies import PolicySet
 from app.hub.chain import verify_hub
 from app.hub.process import HubProcess
 from app.log import quarantine
@@ -27,7 +28,7 @@ from db.hub.engine import read_transaction
 from tests.hub.planting import plant
 from tests.hub.world import DeviceWriter
 
-from .stations import TeamOnHub
+from .stations import Station, TeamOnHub
 from .test_cli import login, run
 
 TOY = "tests.kernel.toy.feature"
@@ -152,12 +153,10 @@ def test_bad_events_on_the_hub_are_quarantined_and_sync_goes_on(
 
 
 def test_a_page_with_a_failing_fold_keeps_the_rest_of_the_page(
-    tmp_path: Path, hub_engine: Engine, team: TeamOnHub, hub: HubProcess
+    tmp_path: Path, hub_engine: Engine, team: TeamOnHub, hub: HubProcess, policies: PolicySet
 ) -> None:
     """One bad event among many: the page falls back to one savepoint per event and every
     other event of the page is folded exactly as the fast path folds it."""
-    from .stations import Station
-
     cases = team.cases(30)
     mod = team.user("moderator")
     plant(
@@ -170,10 +169,6 @@ def test_a_page_with_a_failing_fold_keeps_the_rest_of_the_page(
             device.device_id,
             [device.event("decision.recorded", c, action="no_violation") for c in cases[::2]],
         )
-    from app.domain.policies import load_policies
-    from app.log.paths import resources_dir
-
-    policies = load_policies(resources_dir() / "policies")
     bad = Station(tmp_path / "bad", hub.base_url, policies)
     bad.adopt(team.lead)
     report = bad.sync(team.lead.username)
