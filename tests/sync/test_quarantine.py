@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -21,6 +22,7 @@ from app.hub.process import HubProcess
 from app.log import quarantine
 from app.log import registry as kernel
 from app.log.registry import ENV_EXTRA_FEATURES
+from app.log.remote import RemoteBatch
 from app.log.store import LocalStore
 from app.review import folds
 from app.sync.client import HubClient
@@ -153,11 +155,28 @@ def test_bad_events_on_the_hub_are_quarantined_and_sync_goes_on(
 
 
 def test_a_page_with_a_failing_fold_keeps_the_rest_of_the_page(
-    tmp_path: Path, hub_engine: Engine, team: TeamOnHub, hub: HubProcess, policies: PolicySet
+    tmp_path: Path,
+    hub_engine: Engine,
+    team: TeamOnHub,
+    hub: HubProcess,
+    policies: PolicySet,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One bad event among many: the page falls back to one savepoint per event and every
     other event of the page is folded exactly as the fast path folds it."""
+    calls: list[int] = []
+    one_by_one = RemoteBatch._fold_one_by_one
+
+    def counted(self: RemoteBatch, fresh: Any, *args: Any) -> None:
+        calls.append(len(fresh))
+        one_by_one(self, fresh, *args)
+
+    monkeypatch.setattr(RemoteBatch, "_fold_one_by_one", counted)
+    clean = Station(tmp_path / "clean", hub.base_url, policies)
+    clean.adopt(team.lead)
     cases = team.cases(30)
+    assert clean.sync(team.lead.username).pulled >= 30
+    assert calls == []  # a page that folds takes the fast path only
     mod = team.user("moderator")
     plant(
         hub_engine, actor=mod.username, team=team.name, kind="case.escalated",
@@ -175,4 +194,6 @@ def test_a_page_with_a_failing_fold_keeps_the_rest_of_the_page(
     assert report.quarantined == 1 and report.pulled == 30 + 1 + 15
     statuses = dict(_rows(bad.folder, "SELECT case_id, status FROM cases"))
     assert statuses == {c: "decided" if n % 2 == 0 else "new" for n, c in enumerate(cases)}
+    assert len(calls) == 1  # only the page holding the bad event went one by one
     bad.close()
+    clean.close()
