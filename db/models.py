@@ -55,6 +55,34 @@ class Device(Base):
     sync_cursor: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class QuarantinedEvent(Base):
+    """A pulled event this workstation could not validate or fold: kept whole (it can be
+    moved into `events` by a retry), with why (the field and the rule), and never folded
+    into a projection meanwhile. `tried_with` is the build that last tried it, so a store
+    opened by another build tries again."""
+
+    __tablename__ = "quarantined_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    seen_head: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(64))
+    server_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(200))
+    rule: Mapped[str] = mapped_column(Text)
+    quarantined_at: Mapped[str] = mapped_column(String(32))
+    tried_at: Mapped[str] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    tried_with: Mapped[str] = mapped_column(String(64))
+
+
 class User(Base):
     """A local account: role, clearances and a salted scrypt password hash."""
 

@@ -7,13 +7,14 @@ The `veil hub ...` commands are in app/cli/hub.py; both register through app.cli
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from typing import Any
 
 from sqlalchemy import select
 
 from app.cli import hub as hub_cli
-from app.cli.main import policies
+from app.cli.main import open_store, policies
 from app.cli.sync_commands import (
     add_login_arguments,
     add_trust_arguments,
@@ -36,6 +37,13 @@ def register(sub: Any) -> None:
     sync = sub.add_parser("sync", help="push pending events to the team hub and pull news")
     add_login_arguments(sync)
     sync.set_defaults(handler=guarded(_sync))
+    sync_sub = sync.add_subparsers(dest="sync_command")
+    held = sync_sub.add_parser(
+        "quarantine", help="pulled events kept out of the projections, with why"
+    )
+    held.add_argument("--retry", action="store_true", help="check and fold them again first")
+    held.add_argument("--json", action="store_true", help="one JSON object per line")
+    held.set_defaults(handler=guarded(_quarantine))
     cases = sub.add_parser("cases", help="list or decide cases (headless)").add_subparsers(
         dest="cases_command", required=True
     )
@@ -67,6 +75,30 @@ def _sync(args: argparse.Namespace) -> int:
         report = ws.engine.sync(user)
         print(f"synced as {user}: {report.summary()}; {ws.engine.pending()} pending")
     return 1 if report.refused else 0
+
+
+def _quarantine(args: argparse.Namespace) -> int:
+    store = open_store(args)  # opening it retries what another build quarantined
+    try:
+        if args.retry:
+            retried = store.retry_quarantined()
+            print(f"retried: {retried.folded} folded, {retried.still} still in quarantine")
+        held = store.quarantined()
+    finally:
+        store.close()
+    for event in held:
+        if args.json:
+            print(json.dumps(dataclasses.asdict(event)))
+            continue
+        print(
+            f"{event.server_seq or '-'}  {event.kind}  case {event.case_id or '-'}  "
+            f"by {event.actor}  event {event.event_id}\n"
+            f"    {event.field}: {event.rule}  (tried {event.attempts}x, since "
+            f"{event.quarantined_at})"
+        )
+    if not args.json:
+        print(f"{len(held)} event(s) in quarantine")
+    return 0
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -8,27 +8,31 @@ feature: it finds an event's kind, typed payload and folds in the registry
 writes rows (the batch writer of app/log/fold_scope.py).
 
 The fold never refuses a valid event: commands are validated before an event is written,
-and events from other workstations must apply whatever they say. An event whose payload
-does not match its kind (an older or newer writer, a bug) is kept in the log and folds
-nothing, the same way in an incremental fold and a rebuild.
+and events from other workstations must apply whatever they say. A pulled event that does
+not match its kind, or whose fold raises (a `FoldError` naming the fold), is quarantined
+by the sync apply (app/log/quarantine.py) and never reaches the log's projections. An
+event already in the log whose payload does not match its kind (written before the
+quarantine existed) folds nothing, the same way in an incremental fold and a rebuild.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, delete, select, text
 from sqlalchemy.engine import Result
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.log import fold_scope as scope_rows
 from app.log.events import EventRecord
 from app.log.fold_scope import DepthKey, FoldScope
-from app.log.registry import PayloadError, registry
+from app.log.registry import Fold, PayloadError, registry
 from db.models import Case, Event
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,16 @@ T = TypeVar("T")
 
 # Canonical fold order: acknowledged events by server_seq, then local pending ones.
 CANONICAL_ORDER = (Event.server_seq.is_(None), Event.server_seq, Event.id)
+
+
+class FoldError(Exception):
+    """A fold raised on an event: which event and fold, and what it raised."""
+
+    def __init__(self, rec: EventRecord, fold: Fold, cause: Exception) -> None:
+        self.event_id = rec.event_id
+        self.fold = f"{fold.fn.__module__}.{fold.fn.__qualname__}"
+        self.cause = cause
+        super().__init__(f"{rec.kind} {rec.event_id}: {self.fold}: {type(cause).__name__}: {cause}")
 
 
 class FoldContext:
@@ -52,6 +66,8 @@ class FoldContext:
         self._scope = scope
         self.payload: Any = None  # the typed payload of the event being folded
         self.scratch: dict[str, Any] = {}  # what one fold leaves for a later phase
+        # Typed payloads already decoded (when a pulled page was checked), by event id.
+        self.decoded: dict[str, Any] = {}
 
     def typed(self, kind: type[T]) -> T:
         """The event's typed payload as the kind's payload class."""
@@ -129,11 +145,15 @@ def apply_event(ctx: FoldContext, rec: EventRecord) -> None:
     if spec is None:
         log.warning("event %s of unknown kind %r is kept and not folded", rec.event_id, rec.kind)
         return
-    try:
-        ctx.payload = reg.decode(rec.kind, rec.payload)
-    except PayloadError as exc:
-        log.warning("event %s is kept and not folded: %s", rec.event_id, exc)
-        return
+    typed = ctx.decoded.pop(rec.event_id, None) if ctx.decoded else None
+    if typed is not None:
+        ctx.payload = typed
+    else:
+        try:
+            ctx.payload = reg.decode(rec.kind, rec.payload)
+        except PayloadError as exc:
+            log.warning("event %s is kept and not folded: %s", rec.event_id, exc)
+            return
     case: Case | None = None
     if rec.case_id is not None:
         case = ctx.case(rec.case_id)
@@ -144,7 +164,12 @@ def apply_event(ctx: FoldContext, rec: EventRecord) -> None:
             return  # an event for a case this store may not see (clearance, team)
     ctx.scratch.clear()
     for fold in reg.folds_for(rec.kind):
-        fold.fn(ctx, case, rec)
+        try:
+            fold.fn(ctx, case, rec)
+        except (sqlite3.Error, DBAPIError):
+            raise  # the database's own failures pass as they are (app/log/quarantine.py)
+        except Exception as exc:
+            raise FoldError(rec, fold, exc) from exc
     if case is not None:
         case.head_event_id = rec.event_id
         case.updated_at = rec.created_at

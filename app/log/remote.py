@@ -10,12 +10,15 @@ whatever order the events arrived in.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app.log import quarantine
 from app.log.events import GENESIS_HASH, ChainBreak, EventRecord, canonical_json, chain_hash
 from app.log.fold_scope import insert_rows, select_in
 from app.log.folding import apply_event, folding, refold_cases
@@ -23,6 +26,7 @@ from app.log.registry import registry
 from db.models import Device, Event
 
 CHUNK = 500
+log = logging.getLogger(__name__)
 
 
 class RemoteBatch:
@@ -33,20 +37,79 @@ class RemoteBatch:
         # What this batch changed: cases whose projections moved, kinds of the new events.
         self.case_ids: set[str] = set()
         self.kinds: set[str] = set()
+        self.quarantined = 0  # new events this batch put in quarantine
 
     def apply(
-        self, records: Sequence[EventRecord], payload_json: Mapping[str, str] | None = None
+        self,
+        records: Sequence[EventRecord],
+        payload_json: Mapping[str, str] | None = None,
+        now: str = "",
     ) -> int:
         """Insert the unknown events and fold their cases; how many were new.
 
-        `payload_json`: canonical payload JSON by event id, where the caller has it."""
+        `payload_json`: canonical payload JSON by event id, where the caller has it.
+        An event that cannot be checked or folded is quarantined (app/log/quarantine.py),
+        never raised: the page is folded in one go, and only when that fails again event
+        by event, each in a savepoint, so a failing fold takes back only its own event."""
+        payload_json = payload_json or {}
         known = self._known({r.event_id for r in records})
-        fresh = sorted((r for r in records if r.event_id not in known), key=_canonical)
+        unique = {r.event_id: r for r in records if r.event_id not in known}
+        fresh = sorted(unique.values(), key=_canonical)
         late = {
             r.event_id: r.server_seq
             for r in records
             if r.event_id in known and known[r.event_id] is None and r.server_seq is not None
         }
+        checked, typed = self._screen(fresh, payload_json, now)
+        try:
+            with self.session.begin_nested():
+                self._fold_page(checked, late, payload_json, typed)
+        except Exception as exc:
+            if not quarantine.quarantinable(exc):
+                raise
+            self.session.expire_all()  # what the page's savepoint had loaded and changed
+            self._fold_one_by_one(checked, late, payload_json, typed, now)
+        self.case_ids |= {r.case_id for r in fresh if r.case_id is not None}
+        self.case_ids |= self._cases_of(late)
+        self.kinds |= {r.kind for r in fresh}
+        return len(fresh)
+
+    def _screen(
+        self, fresh: Sequence[EventRecord], payload_json: Mapping[str, str], now: str
+    ) -> tuple[list[EventRecord], dict[str, Any]]:
+        """The events that pass the store's checks (others go to quarantine) and their
+        typed payloads, so the folds do not decode them again."""
+        checked, typed = [], {}
+        for rec in fresh:
+            reason, payload = quarantine.screen(rec)
+            if reason is None:
+                checked.append(rec)
+                typed[rec.event_id] = payload
+            else:
+                self._quarantine(rec, payload_json, reason, now)
+        return checked, typed
+
+    def _quarantine(
+        self,
+        rec: EventRecord,
+        payload_json: Mapping[str, str],
+        reason: quarantine.Reason,
+        now: str,
+    ) -> None:
+        log.warning("event %s (%s) is quarantined: %s", rec.event_id, rec.kind, reason)
+        quarantine.put(self.session, rec, payload_json.get(rec.event_id), reason, now)
+        self._advance_own_devices([rec])  # the chain goes on after it all the same
+        self.quarantined += 1
+
+    def _fold_page(
+        self,
+        fresh: Sequence[EventRecord],
+        late: Mapping[str, int | None],
+        payload_json: Mapping[str, str],
+        typed: Mapping[str, Any],
+    ) -> None:
+        """The fast path: every event inserted at once, settled cases folded on top,
+        the others folded again from their logs."""
         by_case: dict[str, list[EventRecord]] = defaultdict(list)
         for rec in fresh:
             if rec.case_id is not None:
@@ -55,18 +118,40 @@ class RemoteBatch:
         settled = self._settled_cases(by_case, late_cases)
         settled_ids = set(settled)
         self._set_server_seqs(late)
-        self._insert(fresh, payload_json or {})
+        self._insert(fresh, payload_json)
         self._advance_own_devices(fresh)
         kinds = registry().kinds
         ingests = [r.event_id for r in fresh if r.kind in kinds and kinds[r.kind].creates_case]
         with folding(self.session, settled, ingests) as ctx:
+            ctx.decoded.update(typed)
             for rec in fresh:  # canonical order across cases too, as a rebuild folds
                 if rec.case_id is None or rec.case_id in settled_ids:
                     apply_event(ctx, rec)
         refold_cases(self.session, (set(by_case) | late_cases) - settled_ids)
-        self.case_ids |= set(by_case) | late_cases
-        self.kinds |= {r.kind for r in fresh}
-        return len(fresh)
+
+    def _fold_one_by_one(
+        self,
+        fresh: Sequence[EventRecord],
+        late: Mapping[str, int | None],
+        payload_json: Mapping[str, str],
+        typed: Mapping[str, Any],
+        now: str,
+    ) -> None:
+        """The page failed to fold: each event in its own savepoint, its case folded again
+        with it; an event whose fold fails is taken back and quarantined."""
+        self._set_server_seqs(late)
+        for rec in fresh:
+            try:
+                with self.session.begin_nested():
+                    self._insert([rec], payload_json)
+                    self._advance_own_devices([rec])
+                    quarantine.fold_into(self.session, rec, typed.get(rec.event_id))
+            except Exception as exc:
+                if not quarantine.quarantinable(exc):
+                    raise
+                self.session.expire_all()
+                self._quarantine(rec, payload_json, quarantine.reason_of(exc), now)
+        refold_cases(self.session, self._cases_of(late))
 
     def acknowledge(self, acks: dict[str, int]) -> None:
         """Fill in server_seqs; refold cases where the new order differs from the folded one."""
@@ -82,8 +167,12 @@ class RemoteBatch:
             self.case_ids |= still_pending
 
     def _known(self, event_ids: Iterable[str]) -> dict[str, int | None]:
-        found = select_in(self.session, "events", ["event_id", "server_seq"], "event_id", event_ids)
-        return {str(event_id): seq for event_id, seq in found}
+        """Events held here, in the log or in quarantine, with their server_seqs."""
+        ids = set(event_ids)
+        found = select_in(self.session, "events", ["event_id", "server_seq"], "event_id", ids)
+        known = {str(event_id): seq for event_id, seq in found}
+        known.update(quarantine.known_ids(self.session, ids - set(known)))
+        return known
 
     def _cases_of(self, event_ids: Iterable[str]) -> set[str]:
         found = select_in(self.session, "events", ["case_id"], "event_id", event_ids)

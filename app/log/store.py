@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.log import quarantine
 from app.log.changes import ChangeFeed, Listener
 from app.log.clock import Clock, SystemClock, iso
 from app.log.events import (
@@ -34,6 +35,7 @@ from app.log.events import (
 )
 from app.log.folding import fold_one, rebuild_all, record_of
 from app.log.paths import private_dir, private_media_dir, private_sqlite
+from app.log.quarantine import Quarantined, RetryReport
 from app.log.registry import registry
 from app.log.remote import RemoteBatch, row_values, verify_partial_chain
 from db.blobs import BlobStore
@@ -64,6 +66,11 @@ class LocalStore:
         if added or (schema_before is not None and schema_before != current_revision(self.engine)):
             # New projection columns and tables start empty: fill them from the log.
             self.rebuild_projections()
+        # Another build (an upgrade) may fold what this store quarantined: try again.
+        with self.read() as session:
+            stale = quarantine.stale(session)
+        if stale:
+            self.retry_quarantined(only_stale=True)
 
     def _create_feature_tables(self) -> bool:
         """Create the tables installed features bring without a migration; whether any
@@ -227,7 +234,7 @@ class LocalStore:
         try:
             with self.transaction() as session:
                 batch = RemoteBatch(session)
-                new = batch.apply(list(records), payload_json)
+                new = batch.apply(list(records), payload_json, iso(self.clock.now()))
                 self.changes.note(session, batch.case_ids, batch.kinds)
                 if midway is not None:
                     midway()
@@ -247,6 +254,27 @@ class LocalStore:
         """Pull the actor's view from the start again (their team or clearances changed)."""
         with self.transaction() as session:
             self._device_of(session, actor).sync_cursor = 0
+
+    # --- quarantine (app/log/quarantine.py) -------------------------------------------
+
+    def quarantined(self) -> list[Quarantined]:
+        """Pulled events kept out of the projections, with why, in hub order."""
+        with self.read() as session:
+            return quarantine.listing(session)
+
+    def quarantine_count(self) -> int:
+        """How many pulled events are in quarantine."""
+        with self.read() as session:
+            return quarantine.count(session)
+
+    def retry_quarantined(self, *, only_stale: bool = False) -> RetryReport:
+        """Check and fold the quarantined events again (only those another build last
+        tried, when `only_stale`); those that fold now join the log and their cases are
+        folded again. One transaction."""
+        with self.transaction() as session:
+            report, cases = quarantine.retry(session, iso(self.clock.now()), only_stale=only_stale)
+            self.changes.note(session, cases, ())
+        return report
 
     # --- integrity ----------------------------------------------------------------
 
@@ -274,9 +302,12 @@ class LocalStore:
         return [b for b in breaks if b is not None]
 
     def _events_by_device(self) -> list[EventRecord]:
+        """Every event held here, quarantined ones included, by device and device_seq."""
         query = select(Event).order_by(Event.device_id, Event.device_seq)
         with self.read() as session:
-            return [record_of(row) for row in session.scalars(query)]
+            held = [record_of(row) for row in session.scalars(query)]
+            held += quarantine.records(session)
+        return sorted(held, key=lambda r: (r.device_id, r.device_seq))
 
     def _ensure_device(self) -> str:
         """The workstation's own row (no actor); before per-person chains, the only one."""

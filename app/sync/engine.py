@@ -48,10 +48,19 @@ class SyncReport:
     waiting: dict[str, int] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
     finished_at: datetime | None = None
+    # Pulled events this round kept out of the projections (app/log/quarantine.py), and
+    # how many the store holds in quarantine in all.
+    quarantined: int = 0
+    in_quarantine: int = 0
 
     def summary(self) -> str:
         """One line for the CLI and the status bar."""
         parts = [f"sent {self.pushed}", f"received {self.pulled}", f"media {self.media}"]
+        if self.quarantined or self.in_quarantine:
+            parts.append(
+                f"{self.quarantined} quarantined ({self.in_quarantine} in quarantine:"
+                " veil sync quarantine)"
+            )
         parts += [f"{n} waiting for {who} to log in" for who, n in self.waiting.items()]
         parts += [f"hub refused {who}'s events: {why}" for who, why in self.refused.items()]
         return ", ".join(parts)
@@ -202,6 +211,16 @@ class SyncEngine:
         twice (a page fetched ahead and never applied is simply pulled again).
         """
         cursor = self.store.sync_cursor(user)
+        before = self.store.quarantine_count()
+        try:
+            self._pull_pages(client, user, cursor, report, round_)
+        finally:
+            report.in_quarantine = self.store.quarantine_count()
+            report.quarantined = max(0, report.in_quarantine - before)
+
+    def _pull_pages(
+        self, client: HubClient, user: str, cursor: int, report: SyncReport, round_: _Round
+    ) -> None:
         with ThreadPoolExecutor(1, thread_name_prefix="veil-pull") as ahead:
             size = min(FIRST_PULL_PAGE, self.pull_page)
             page = ahead.submit(client.pull_page, cursor, size)

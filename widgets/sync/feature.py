@@ -25,6 +25,7 @@ from widgets.shell.actions import ActionSpec
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
 from widgets.sync.hub_settings import HubSettingsDialog
+from widgets.sync.quarantine import QuarantineDialog
 from widgets.sync.status import SyncBridge, SyncIndicator, SyncProgress
 from widgets.sync.work_ahead import WorkAheadDialog
 
@@ -98,6 +99,13 @@ class HubFeature(QObject):
                 ActionSpec(
                     "team.work_ahead", "Work ahead…", self.work_ahead, menu="Team", enabled=running
                 ),
+                ActionSpec(
+                    "team.quarantine",
+                    "Quarantined events…",
+                    self.open_quarantine,
+                    menu="Team",
+                    role=Role.LEAD,
+                ),
             )
         )
 
@@ -152,6 +160,14 @@ class HubFeature(QObject):
         if self.worker is None:
             return None
         dialog = WorkAheadDialog(self.worker, self.bridge, self.reviewer.username, self.window)
+        dialog.show()
+        return dialog
+
+    def open_quarantine(self) -> QuarantineDialog | None:
+        """Pulled events kept out of the projections, with why (leads only)."""
+        if not self.reviewer.at_least(Role.LEAD):
+            return None
+        dialog = QuarantineDialog(self.store, self.runner, self.window)
         dialog.show()
         return dialog
 
