@@ -21,6 +21,7 @@ from app.hub.log import DeviceHead, append, load_device, lock_head, save_device
 from app.hub.schemas import MAX_PUSH_EVENTS
 from app.hub.settings import record_settings
 from app.log.events import EventRecord, chain_hash
+from app.log.fields import time_problem
 from app.log.registry import PayloadError, PayloadTooLarge, UnknownKind, registry
 from db.hub.engine import write_transaction
 from db.hub.models import Event
@@ -117,11 +118,32 @@ def _record(item: dict[str, Any], n: int) -> EventRecord:
     except UnknownKind:
         raise HubError(422, f"event {record.event_id}: unknown kind {record.kind!r}") from None
     except PayloadTooLarge as exc:
-        raise HubError(413, f"event {record.event_id}: {exc}") from None
+        raise HubError(
+            413,
+            f"event {record.event_id}: {exc}",
+            field="payload",
+            rule=exc.rule,
+            event_id=record.event_id,
+        ) from None
     for name, limit in _FIELD_LIMITS.items():
         value = getattr(record, name)
         if value is not None and not 0 < len(value) <= limit:
-            raise HubError(422, f"events[{n}]: {name} must have 1..{limit} characters")
+            raise HubError(
+                422,
+                f"events[{n}]: {name} must have 1..{limit} characters",
+                field=name,
+                rule=f"1..{limit} characters",
+                event_id=record.event_id,
+            )
+    problem = time_problem(record.created_at)
+    if problem is not None:  # folds read it: claim times, escalations, decision facts
+        raise HubError(
+            422,
+            f"events[{n}]: created_at: {problem}",
+            field="created_at",
+            rule=problem,
+            event_id=record.event_id,
+        )
     return record
 
 

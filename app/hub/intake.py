@@ -60,7 +60,9 @@ def _check_spec(n: int, spec: CaseSpec) -> None:
         registry().check_size(kind, payload)
         registry().check(kind, "new", payload)
     except PayloadTooLarge as exc:
-        raise HubError(413, f"cases[{n}] ({spec.external_id}): {exc}") from None
+        raise HubError(
+            413, f"cases[{n}] ({spec.external_id}): {exc}", field="payload", rule=exc.rule
+        ) from None
     except PayloadError as exc:
         raise HubError(
             422, f"cases[{n}] ({spec.external_id}): {exc}", field=exc.where, rule=exc.rule

@@ -40,6 +40,28 @@ Text = Annotated[str, msgspec.Meta(max_length=TEXT_MAX)]
 EventId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 _TIME = re.compile(TIME_PATTERN)
+# Every store keeps integers in 64 bits (SQLite and PostgreSQL's BIGINT).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+INT_RULE = "an integer within 64 bits"
+
+
+def int_problem(value: Any, where: str = "") -> str | None:
+    """Where, in a JSON value, an integer does not fit in 64 bits (None when all do)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if INT_MIN <= value <= INT_MAX else (where or "value")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = int_problem(item, f"{where}.{key}" if where else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            found = int_problem(item, f"{where}[{n}]")
+            if found is not None:
+                return found
+    return None
 
 
 def time_problem(text: str) -> str | None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from app.log.events import canonical_json
-from app.log.fields import check_times
+from app.log.fields import INT_RULE, check_times, int_problem
 
 if TYPE_CHECKING:
     from app.log.events import EventRecord
@@ -226,6 +226,9 @@ class Registry:
         spec = self.kind(kind)
         if spec.on_case and not case_id:
             raise PayloadError(kind, "case_id", "this kind is about a case and names none")
+        too_big = int_problem(payload)
+        if too_big is not None:
+            raise PayloadError(kind, too_big, INT_RULE)
         return self.decode(kind, payload)
 
     def check_size(self, kind: str, payload: Mapping[str, Any] | str) -> int:

@@ -19,6 +19,7 @@ import msgspec
 import msgspec.inspect as mi
 from hypothesis import strategies as st
 
+from app.log.fields import TIME_PATTERN
 from app.log.registry import Kind, registry
 
 ROLES = ("moderator", "analyst", "lead")
@@ -79,7 +80,7 @@ def is_time(info: Any) -> bool:
     info = _unwrap(info)
     if isinstance(info, mi.UnionType):
         return any(is_time(t) for t in info.types)
-    return isinstance(info, mi.StrType) and bool(info.pattern) and "\\d{4}-" in str(info.pattern)
+    return isinstance(info, mi.StrType) and info.pattern == TIME_PATTERN
 
 
 def value(info: Any, name: str = "", *, real_times: bool = True) -> st.SearchStrategy[Any]:
