@@ -28,6 +28,7 @@ from app.domain.policies import PolicySet
 from app.hub.chain import verify_hub
 from app.hub.process import HubProcess
 from app.log.events import EventRecord, seal, uuid7
+from app.log.fields import time_problem
 from app.log.registry import registry
 from app.log.store import LocalStore
 from app.sync.client import HubClient, HubRejected, HubUnreachable
@@ -192,6 +193,9 @@ def check_refusal(attempt: Attempt, refused: HubRejected) -> None:
         assert parts[3], (detail, attempt.describe())  # the rule
         if attempt.broken == "oversized":  # the kind's limit is on the whole payload
             assert where == "payload", (detail, attempt.describe())
+        elif attempt.broken in ("impossible time", "not a time") and where in attempt.payload:
+            # Other Time fields of the drawn payload may be no real time either.
+            assert time_problem(str(attempt.payload[where])), (detail, attempt.describe())
         elif attempt.broken not in ("", "unknown field") and where != "case_id":
             assert attempt.field in where, (detail, attempt.describe())
 
