@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from app.hub.access import Principal
 from app.hub.cases import record_cases
 from app.hub.log import Scope, append, load_device, lock_head, save_device
 from app.log.events import EventRecord, seal, uuid7
@@ -61,7 +62,8 @@ def plant(
                 scope = Scope(found.team, found.category, found.clearance)
         acked = append(conn, head, [record], [scope], 0)
         if kind != "case.ingested":
-            record_cases(conn, [record], acked)
+            author = Principal(actor, team, "lead", frozenset())
+            record_cases(conn, [record], acked, author)
         device.last_seq, device.last_hash = record.device_seq, record.hash
         save_device(conn, device)
     fields = {**record.chain_fields(), "hash": record.hash}

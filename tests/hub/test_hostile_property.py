@@ -239,10 +239,7 @@ def run_property(world: HostileWorld, strategy: st.SearchStrategy[Attempt]) -> N
 
 CASES = [
     pytest.param(None, id="strict"),
-    *(
-        pytest.param(name, id=name.replace(" ", "-"))
-        for name in FINDINGS
-    ),
+    *(pytest.param(name, id=name.replace(" ", "-")) for name in FINDINGS),
 ]
 
 

@@ -9,7 +9,7 @@ PostgreSQL), exit 0 and go on with the events after them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,22 @@ from .stations import Station, TeamOnHub
 from .test_cli import login, run
 
 TOY = "tests.kernel.toy.feature"
-# A date the Time pattern lets through and no calendar has: the escalation's fold raises.
-NO_SUCH_DAY = "2026-02-30T09:00:00Z"
+# A deadline every check lets through; `fold_bug` makes the escalation's fold raise on it,
+# as a bug in a fold (or an older hub's looser checks) would.
+BUGGY_DEADLINE = "2031-02-28T09:00:00Z"
+
+
+def fold_bug(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Make the SLA fold raise on BUGGY_DEADLINE; returns the "fix" (the fold restored)."""
+    original = folds.set_sla
+
+    def buggy(case: Any, started: str, deadline: str) -> None:
+        if deadline == BUGGY_DEADLINE:
+            raise ValueError("day is out of range for month")
+        original(case, started, deadline)
+
+    monkeypatch.setattr(folds, "set_sla", buggy)
+    return lambda: monkeypatch.setattr(folds, "set_sla", original)
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +87,7 @@ def test_bad_events_on_the_hub_are_quarantined_and_sync_goes_on(
     team: TeamOnHub,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    fix = fold_bug(monkeypatch)
     mod = team.user("moderator")
     escalated, undecided = team.cases(2)
     existing, fresh = tmp_path / "existing", tmp_path / "fresh"
@@ -82,7 +97,7 @@ def test_bad_events_on_the_hub_are_quarantined_and_sync_goes_on(
     # A fold that raises, a payload without its required field, a kind nobody installed.
     bad_fold = plant(
         hub_engine, actor=mod.username, team=team.name, kind="case.escalated",
-        case_id=escalated, payload={"reason": "looks bad", "sla_deadline": NO_SUCH_DAY},
+        case_id=escalated, payload={"reason": "looks bad", "sla_deadline": BUGGY_DEADLINE},
     )  # fmt: skip
     no_action = plant(
         hub_engine, actor=mod.username, team=team.name, kind="decision.recorded",
@@ -134,10 +149,7 @@ def test_bad_events_on_the_hub_are_quarantined_and_sync_goes_on(
 
     # A "fix" of the fold: `veil sync quarantine --retry` lets the escalation in and the
     # case is folded again in hub order (escalated, then decided).
-    original = folds.set_sla
-    monkeypatch.setattr(
-        folds, "set_sla", lambda case, started, deadline: original(case, started, started)
-    )
+    fix()
     held = _held(capsys, existing, "--retry", "--json")
     assert {e["event_id"] for e in held} == {no_action.event_id, unknown.event_id}
     assert {e["attempts"] for e in held} == {2}
@@ -178,9 +190,10 @@ def test_a_page_with_a_failing_fold_keeps_the_rest_of_the_page(
     assert clean.sync(team.lead.username).pulled >= 30
     assert calls == []  # a page that folds takes the fast path only
     mod = team.user("moderator")
+    fold_bug(monkeypatch)
     plant(
         hub_engine, actor=mod.username, team=team.name, kind="case.escalated",
-        case_id=cases[7], payload={"sla_deadline": NO_SUCH_DAY},
+        case_id=cases[7], payload={"sla_deadline": BUGGY_DEADLINE},
     )  # fmt: skip
     device = DeviceWriter(mod.username)
     with HubClient(hub.base_url, token=mod.token) as client:

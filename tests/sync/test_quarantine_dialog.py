@@ -13,7 +13,6 @@ from sqlalchemy import Engine, text
 from app.domain.people import Reviewer
 from app.log import quarantine
 from app.log import registry as kernel
-from app.review import folds
 from app.review.reviewdesk import ReviewDesk
 from tests.hub.planting import plant
 from widgets.shell.application import make_app
@@ -25,6 +24,7 @@ from widgets.sync.quarantine import COLUMNS, QuarantineDialog
 
 from .conftest import NewStation
 from .stations import Station, TeamOnHub
+from .test_quarantine import BUGGY_DEADLINE, fold_bug
 
 ENTRY = "Quarantined events…"
 
@@ -62,11 +62,12 @@ def test_a_lead_lists_quarantined_events_with_why_and_retries_them(
     new_station: NewStation,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    fix = fold_bug(monkeypatch)
     (case,) = team.cases(1)
     mod = team.user("moderator")
     bad = plant(
         hub_engine, actor=mod.username, team=team.name, kind="case.escalated",
-        case_id=case, payload={"sla_deadline": "2026-02-30T09:00:00Z"},
+        case_id=case, payload={"sla_deadline": BUGGY_DEADLINE},
     )  # fmt: skip
     station = new_station("lead")
     lead = station.adopt(team.lead)
@@ -91,10 +92,7 @@ def test_a_lead_lists_quarantined_events_with_why_and_retries_them(
     assert "day is out of range" in cells["Rule"]
     assert bad.event_id in dialog.table.item(0, 0).toolTip()
 
-    original = folds.set_sla
-    monkeypatch.setattr(
-        folds, "set_sla", lambda c, started, _deadline: original(c, started, started)
-    )
+    fix()
     with qtbot.waitSignal(dialog.retried, timeout=10000):
         dialog.retry_button.click()
     assert dialog.table.rowCount() == 0
