@@ -1,4 +1,4 @@
-"""Team > Conflicts (leads): cases where decisions did not see each other.
+"""View > Conflicts (leads): cases where decisions did not see each other.
 
 The lead picks a case, sees its media (filtered, as everywhere), the standing decisions
 side by side with who made them and why, and records an adjudication: a new event that
@@ -31,12 +31,16 @@ from widgets.review.case_view import CaseView
 from widgets.shell.tasks import TaskRunner
 
 COLUMNS = ("Who", "Decision", "Rationale", "When", "At the hub")
+# The panel docks under the case: small minimums, three columns side by side.
+MEDIA_MIN = (200, 120)
+RATIONALE_HEIGHT = 64
 
 
 class ConflictPanel(QWidget):
     """The lead's conflict queue and the adjudication form for the chosen case."""
 
     adjudicated = Signal(str)
+    counted = Signal(int)  # cases in conflict, after every reload
 
     def __init__(
         self, desk: Adjudication, runner: TaskRunner, parent: QWidget | None = None
@@ -50,6 +54,7 @@ class ConflictPanel(QWidget):
         self.cases.setAccessibleName("Cases in conflict")
         self.cases.currentItemChanged.connect(self._chosen)
         self.case_view = CaseView(desk.store.blobs, runner)
+        self.case_view.media.setMinimumSize(*MEDIA_MIN)
         self.decisions = QTableWidget(0, len(COLUMNS))
         self.decisions.setObjectName("standingDecisions")
         self.decisions.setHorizontalHeaderLabels(list(COLUMNS))
@@ -60,6 +65,7 @@ class ConflictPanel(QWidget):
         self.rationale.setObjectName("adjudicationRationale")
         self.rationale.setPlaceholderText("Why this decision settles the case (10+ characters)")
         self.rationale.setTabChangesFocus(True)
+        self.rationale.setFixedHeight(RATIONALE_HEIGHT)
         self.error = QLabel("")
         self.error.setObjectName("adjudicationError")
         self.record = QPushButton("Record adjudication")
@@ -75,13 +81,13 @@ class ConflictPanel(QWidget):
         form.addRow(self.error)
         form.addRow(self.record)
         right = QVBoxLayout()
-        right.addWidget(self.case_view, 3)
         right.addWidget(QLabel("Standing decisions"))
         right.addWidget(self.decisions, 1)
         right.addLayout(form)
         layout = QHBoxLayout(self)
         layout.addWidget(self.cases, 1)
-        layout.addLayout(right, 3)
+        layout.addWidget(self.case_view, 2)
+        layout.addLayout(right, 2)
 
     def reload(self) -> None:
         """Fill the queue again (after a sync brought new conflicts, say)."""
@@ -99,6 +105,7 @@ class ConflictPanel(QWidget):
             self.cases.setCurrentRow(0)
         elif self.cases.count() == 0:
             self._show(None)
+        self.counted.emit(self.cases.count())
 
     def _chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         self._show(self.desk.conflict(item.data(256)) if item is not None else None)

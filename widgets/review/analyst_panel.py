@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -66,10 +65,8 @@ class CaseHistoryPanel(QWidget):
         layout.addWidget(QLabel("Notes"))
         layout.addWidget(self.notes, 1)
         layout.addWidget(self.note)
-        row = QHBoxLayout()
-        row.addWidget(self.add)
-        row.addWidget(self.link)
-        layout.addLayout(row)
+        layout.addWidget(self.add)  # one under the other: the form's column stays narrow
+        layout.addWidget(self.link)
         layout.addWidget(self.error)
         layout.addWidget(QLabel("Related cases"))
         layout.addWidget(self.links, 1)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
 from app.review.reviewdesk import EscalationInfo, describe_marks
+from widgets.shell.fit import compact_combo
 
 Marks = list[dict[str, Any]]
 
@@ -63,8 +64,8 @@ class DecisionPanel(QWidget):
         self._layout.addLayout(self._form)
         self._errors: dict[str, QLabel] = {}
         self._editors: dict[str, QPlainTextEdit] = {}
-        self._subcategory = QComboBox()
-        self._severity = QComboBox()
+        self._subcategory = compact_combo(QComboBox())
+        self._severity = compact_combo(QComboBox())
         self._marks_label = QLabel("")
         self._layout.addStretch(1)
         self._submit = QPushButton("Submit decision  (Ctrl+Enter)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -34,6 +35,7 @@ from widgets.review.analyst_panel import CaseHistoryPanel
 from widgets.review.case_view import CaseView
 from widgets.review.decision_panel import DecisionPanel
 from widgets.review.escalations_panel import EscalationsPanel
+from widgets.review.queue_columns import QueueColumns
 from widgets.review.queue_model import QueueModel, configure_queue_view
 from widgets.review.review_dialogs import AssignDialog, LinkDialog, RulesDialog
 from widgets.review.review_loop import CommandErrors, ReviewLoop
@@ -41,6 +43,7 @@ from widgets.shell.about import AboutDialog
 from widgets.shell.actions import ActionTable
 from widgets.shell.dialogs import EscalateDialog
 from widgets.shell.errors import guarded
+from widgets.shell.fit import clamp_to_screen, compact_combo, fit_window
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
 from widgets.shell.store_signal import StoreSignals
@@ -51,6 +54,14 @@ log = logging.getLogger(__name__)
 
 HUB_STATUS = "offline: no hub configured"
 ESCALATIONS_REFRESH_MS = 30_000
+# A new window's size, cut down to the screen it opens on (fits 1,366 x 768 as it is).
+DEFAULT_WINDOW = (1360, 860)
+# Shares of the width a new window gives the queue, the case (its media) and the form.
+PANE_SHARES = (0.28, 0.45, 0.27)
+QUEUE_MIN_WIDTH = 260
+# The case pane's minimum, whatever it shows: room for the video controls and keyframe
+# strip over a 200 px high picture.
+CASE_MINIMUM = (460, 540)
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +88,8 @@ class MainWindow(QMainWindow):
         )
         self.queue_panel = self._make_queue_panel()
         self.case_view = CaseView(desk.store.blobs, runner)
+        self.case_view.fixed_minimum = QSize(*CASE_MINIMUM)
+        self.case_view.media.setMinimumSize(320, 200)
         self.panel = DecisionPanel()
         self.history = CaseHistoryPanel(desk)
         self.loop = ReviewLoop(desk, runner, self)
@@ -295,7 +308,7 @@ class MainWindow(QMainWindow):
 
     def toggle_history(self) -> None:
         """Switch between the decision form and the case history (H)."""
-        history = self.tabs.indexOf(self.history)
+        history = self.tabs.indexOf(self.history_page)
         if history >= 0:
             self.tabs.setCurrentIndex(0 if self.tabs.currentIndex() == history else history)
 
@@ -330,16 +343,17 @@ class MainWindow(QMainWindow):
         self.order.setAccessibleName("Order")
         self.order.addItem("Work order", "priority")
         self.order.addItem("SLA deadline", "deadline")
-        for combo in (self.queue_filter, self.severity_filter, self.order):
+        for combo, chars in ((self.queue_filter, 6), (self.severity_filter, 3), (self.order, 3)):
+            compact_combo(combo, chars)
             combo.currentIndexChanged.connect(lambda _n: self.refresh_queue(select_row=0))
         self.queue = self._make_queue_view()
-        filters = QHBoxLayout()
-        filters.addWidget(self.queue_filter, 2)
+        filters = QHBoxLayout()  # the queue choice has its own line: its counts stay readable
         filters.addWidget(self.severity_filter, 1)
         filters.addWidget(self.order, 1)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.queue_filter)
         layout.addLayout(filters)
         layout.addWidget(self.queue)
         return box
@@ -350,24 +364,37 @@ class MainWindow(QMainWindow):
         view.setAccessibleName("Case queue")
         view.setModel(self.model)
         configure_queue_view(view)
-        view.setMinimumWidth(560)
+        view.setMinimumWidth(QUEUE_MIN_WIDTH)
+        self.queue_columns = QueueColumns(view)
         view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         return view
 
     def _build_layout(self) -> None:
+        self.history_page = _scrolling(self.history)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sideTabs")
-        self.tabs.addTab(self.panel, "Decision")
+        self.tabs.addTab(_scrolling(self.panel), "Decision")
         if self.desk.reviewer.at_least(Role.ANALYST):
-            self.tabs.addTab(self.history, "History && notes  (H)")
+            self.tabs.addTab(self.history_page, "History && notes  (H)")
         self.escalations = EscalationsPanel(self.desk)
         self.tabs.addTab(self.escalations, "My escalations")
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setExpanding(False)
+        # The queue on top, small side panels (exposure today) under it: they take width
+        # neither from the media nor height from the decision form.
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("queueColumn")
+        self.side.setChildrenCollapsible(False)
+        self.side.addWidget(self.queue_panel)
+        self.side.setStretchFactor(0, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.queue_panel)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.side)
         self.splitter.addWidget(self.case_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([640, 520, 360])
+        for index, stretch in enumerate((0, 1, 0)):
+            self.splitter.setStretchFactor(index, stretch)
         self.setCentralWidget(self.splitter)
         self.escalations.outcome.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.store_signals.changed.connect(self.escalations.on_store_changed)
@@ -408,11 +435,20 @@ class MainWindow(QMainWindow):
         self.overlay.toggle()
 
     def add_side_panel(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Dock a feature's panel (personal exposure, sync, dashboards…) beside the case."""
+        """Add a feature's panel (personal exposure, conflicts…) with a View menu entry.
+
+        A left- or right-hand panel goes under the queue, so it takes width neither from the
+        media nor height from the decision form; a bottom one docks on the window's edge.
+        """
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{widget.objectName() or title}")
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.side.addWidget(dock)
+            self.side.setStretchFactor(self.side.indexOf(dock), 0)
+        else:
+            self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
 
@@ -426,12 +462,21 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def _restore(self) -> None:
-        if not self.settings.window_geometry.isEmpty():
-            self.restoreGeometry(self.settings.window_geometry)
-        else:
-            self.resize(1480, 900)
-        if not self.settings.splitter_state.isEmpty():
-            self.splitter.restoreState(self.settings.splitter_state)
+        """The saved geometry clamped to this screen, or a default that fits it."""
+        if self.settings.window_geometry.isEmpty() or not self.restoreGeometry(
+            self.settings.window_geometry
+        ):
+            fit_window(self, *DEFAULT_WINDOW)
+        clamp_to_screen(self)
+        if self.settings.splitter_state.isEmpty() or not self.splitter.restoreState(
+            self.settings.splitter_state
+        ):
+            self.share_panes()
+
+    def share_panes(self) -> None:
+        """Give the queue, the case and the form their default shares of the width."""
+        room = max(self.width(), self.minimumSizeHint().width())
+        self.splitter.setSizes([int(room * share) for share in PANE_SHARES])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save the layout and give back the working case."""
@@ -450,6 +495,17 @@ class MainWindow(QMainWindow):
         self.store_signals.close()
         self.desk.close()
         super().closeEvent(event)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """`widget` in a vertical scroll area: a long form scrolls, it never sets the height."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    area.setMinimumWidth(widget.minimumWidth() + area.verticalScrollBar().sizeHint().width())
+    return area
 
 
 def _read_only_reason(detail: CaseDetail, me: str) -> str:
