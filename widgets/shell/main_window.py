@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -60,8 +60,10 @@ DEFAULT_WINDOW = (1360, 860)
 PANE_SHARES = (0.28, 0.45, 0.27)
 QUEUE_MIN_WIDTH = 260
 # The case pane's minimum, whatever it shows: room for the video controls and keyframe
-# strip over a 200 px high picture.
-CASE_MINIMUM = (460, 540)
+# strip over a 150 px high picture.
+CASE_MINIMUM = (460, 480)
+# A panel docked on the bottom edge scrolls inside this height rather than raise the window's.
+DOCK_MIN_HEIGHT = 150
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.runner = runner
         self._syncing = False
+        self._clamped = False
         self.safe_screen = False
         names = {p.id: p.name for p in desk.policies}
         queue_names = {q.id: q.name for q in desk.queues}
@@ -89,10 +92,11 @@ class MainWindow(QMainWindow):
         self.queue_panel = self._make_queue_panel()
         self.case_view = CaseView(desk.store.blobs, runner)
         self.case_view.fixed_minimum = QSize(*CASE_MINIMUM)
-        self.case_view.media.setMinimumSize(320, 200)
+        self.case_view.media.setMinimumSize(320, 150)
         self.panel = DecisionPanel()
         self.history = CaseHistoryPanel(desk)
         self.loop = ReviewLoop(desk, runner, self)
+        self.loop.toast.set_anchor(self.case_view.media)  # over the media, off the form
         # N claims from the queue picked on the left ("All my queues": from every one).
         self.loop.queue_ids = lambda: self.queue_filter.currentData()
         self.store_signals = StoreSignals(desk.store, self)
@@ -438,7 +442,8 @@ class MainWindow(QMainWindow):
         """Add a feature's panel (personal exposure, conflicts…) with a View menu entry.
 
         A left- or right-hand panel goes under the queue, so it takes width neither from the
-        media nor height from the decision form; a bottom one docks on the window's edge.
+        media nor height from the decision form; a bottom one docks on the window's edge and
+        scrolls inside a small minimum height, so showing it never makes the window taller.
         """
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{widget.objectName() or title}")
@@ -448,6 +453,12 @@ class MainWindow(QMainWindow):
             self.side.addWidget(dock)
             self.side.setStretchFactor(self.side.indexOf(dock), 0)
         else:
+            room = QScrollArea()
+            room.setWidgetResizable(True)
+            room.setFrameShape(QScrollArea.Shape.NoFrame)
+            room.setMinimumHeight(DOCK_MIN_HEIGHT)
+            room.setWidget(widget)
+            dock.setWidget(room)
             self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
@@ -477,6 +488,13 @@ class MainWindow(QMainWindow):
         """Give the queue, the case and the form their default shares of the width."""
         room = max(self.width(), self.minimumSizeHint().width())
         self.splitter.setSizes([int(room * share) for share in PANE_SHARES])
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """On the first show (the frame is known now): all of the window on the screen."""
+        super().showEvent(event)
+        if not self._clamped:
+            self._clamped = True
+            clamp_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save the layout and give back the working case."""

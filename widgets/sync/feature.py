@@ -33,6 +33,8 @@ from widgets.sync.status import SyncBridge, SyncIndicator, SyncProgress
 from widgets.sync.work_ahead import WorkAheadDialog
 
 HUB_URL_ENV = "VEIL_HUB_URL"
+# The share of the window's height the Conflicts panel opens with.
+CONFLICTS_SHARE = 0.42
 # The kinds that can put a case into conflict or settle one.
 CONFLICT_KINDS = frozenset(
     str(k)
@@ -141,6 +143,8 @@ class HubFeature(QObject):
         if dock is not None and count > 0 and self._conflict_count == 0:
             dock.show()
             dock.raise_()
+            share = int(self.window.height() * CONFLICTS_SHARE)
+            self.window.resizeDocks([dock], [share], Qt.Orientation.Vertical)
             self.window.statusBar().showMessage(f"{count} case(s) in conflict: adjudicate", 8000)
         elif dock is not None and count == 0 and self._conflict_count > 0:
             dock.hide()
