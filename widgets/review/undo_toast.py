@@ -111,5 +111,7 @@ class UndoToast(QWidget):
         width = max(0, min(MAX_WIDTH, room - 2 * MARGIN))
         self.setFixedWidth(width)
         self.adjustSize()
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.move(left + (room - width) // 2, bottom - self.height() - MARGIN)

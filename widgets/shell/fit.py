@@ -44,8 +44,8 @@ def fit_window(widget: QWidget, width: int, height: int) -> None:
 def clamp_to_screen(widget: QWidget) -> None:
     """Shrink and move a (restored) window so all of it is on the screen's available room."""
     room = screen_room(widget)
-    frame = widget.frameGeometry().size() - widget.size()  # title bar and borders
-    size = widget.size().boundedTo(room.size() - frame)
+    borders = widget.frameGeometry().size() - widget.size()  # title bar and borders
+    size = widget.size().boundedTo(room.size() - borders)
     if size != widget.size():
         widget.resize(size.expandedTo(widget.minimumSize()))
     frame = widget.frameGeometry()
