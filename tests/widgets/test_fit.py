@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from app.log.store import LocalStore
 from db.models import Case, MediaItem
 from tests.sync.writers import Log, spam_case
 from tests.widgets.conftest import wait_media
+from widgets.qa.feature import LeadTools
 from widgets.shell import fit
 from widgets.shell.application import build_window, make_app
 from widgets.shell.main_window import MainWindow
@@ -200,3 +201,38 @@ def test_the_undo_toast_hides_no_button_and_always_shows_its_countdown(
     assert area.contains(_box(countdown, win)) and area.contains(_box(toast.button, win))
     assert toast.label.text().endswith("…")  # the text gave way, not the countdown
     assert _box(win.case_view.media, win).contains(area)  # over the media, nowhere else
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_lead_dialogs_open_at_a_size_that_fits_a_150_percent_screen(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, open_window: OpenWindow
+) -> None:
+    room = _on_screen(monkeypatch, SCREENS["150% scaling 1280x720"])
+    opened: list[QWidget] = []
+
+    def keep(dialog: QDialog) -> int:  # modal dialogs: open, measured, never run
+        opened.append(dialog)
+        return 0
+
+    monkeypatch.setattr(QDialog, "exec", keep)
+    win = open_window("lead")
+    tools = LeadTools(win)
+    tools.run_draw = lambda then=None: None  # type: ignore[method-assign]  # no QA draw here
+    for show in (
+        tools.show_feedback,
+        tools.show_calibration_calls,
+        tools.show_rules,
+        tools.show_gold,
+        tools.show_calibration,
+        tools.show_review,
+        tools.show_audit_trail,
+        tools.show_dashboard,
+    ):
+        show()
+    opened.extend(tools.windows.values())
+    assert len(opened) == 8
+    for widget in opened:
+        name = type(widget).__name__
+        assert _fits(widget.size(), room), (name, widget.size())
+        assert _fits(widget.minimumSizeHint(), room), (name, widget.minimumSizeHint())
+        widget.close()

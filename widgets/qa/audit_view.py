@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit.trail import MAX_ROWS, AuditTrail, TrailFilter, TrailRow
+from widgets.shell.fit import fit_window
 
 PAGE = 200
 COLUMNS = ("When (UTC)", "Person", "Kind", "Case", "What")
@@ -208,7 +209,7 @@ class AuditView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        self.resize(1200, 800)
+        fit_window(self, 1200, 800)  # cut down to the screen
 
 
 def _combo(name: str, anything: str, values: list[str]) -> QComboBox:

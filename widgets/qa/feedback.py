@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qa.feedback import Feedback
+from widgets.shell.fit import fit_window
 
 HEADERS = ("Case", "Decided", "Your decision", "Verdict", "Should have been", "Note", "Audited")
 
@@ -57,4 +58,4 @@ class FeedbackDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
-        self.resize(1000, 480)
+        fit_window(self, 1000, 480)  # cut down to the screen

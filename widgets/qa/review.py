@@ -28,6 +28,7 @@ from app.log.store import LocalStore
 from app.qa.blind import AuditItem, BlindReview, OriginalDecision
 from app.review.reviewdesk import AccessDenied, FormError
 from widgets.qa.case import ActionPicker, CaseContentView
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 STAGES = {"blind": "to review", "verdict": "verdict due", "done": "done"}
@@ -215,7 +216,7 @@ class BlindReviewWindow(QWidget):
         splitter.setSizes([340, 600, 360])
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
-        self.resize(1320, 820)
+        fit_window(self, 1320, 820)  # cut down to the screen
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Count the time the last item's media was on screen."""

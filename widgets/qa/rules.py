@@ -25,6 +25,7 @@ from app.domain.policies import PolicySet
 from app.qa.rules import QaRules, QueueRule
 from app.qa.secret import fingerprint
 from app.quality.sampling import SamplingRule
+from widgets.shell.fit import fit_window
 
 HEADERS = ("Queue", "Audit %", "All highest severity", "All escalation outcomes", "Gold %", "Set")
 EXPLAIN = (
@@ -81,7 +82,7 @@ class QaRulesDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(900, 420)
+        fit_window(self, 900, 420)  # cut down to the screen
 
     def _fill(self, current: dict[str, QueueRule]) -> None:
         for row, (queue, top) in enumerate(self._top.items()):

@@ -32,6 +32,7 @@ from app.imaging.prep import PreparedMedia, prepare_media
 from app.review.reviewdesk import ClusterMember
 from db.blobs import BlobStore
 from widgets.media.qimage import qimage_from_rgb
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class ContactSheet(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.grid, 1)
         layout.addWidget(buttons)
-        self.resize(820, 560)
+        fit_window(self, 820, 560)  # cut down to the screen
         self.grid.setFocus()
 
     def chosen(self) -> list[str]:
