@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -137,6 +137,19 @@ def test_a_geometry_saved_on_a_bigger_screen_opens_within_this_one(
     room = _on_screen(monkeypatch, SCREENS["laptop 1366x768"])
     win = open_window("moderator")
     assert room.contains(win.frameGeometry()), win.frameGeometry()
+
+
+def test_a_layout_that_squeezed_the_media_is_not_restored(
+    monkeypatch: pytest.MonkeyPatch, open_window: OpenWindow, demo_dir: Path
+) -> None:
+    squeezed = QSplitter()
+    for _ in range(3):
+        squeezed.addWidget(QWidget())
+    squeezed.setSizes([560, 338, 417])  # the media's share in a layout saved before
+    Settings(demo_dir).splitter_state = squeezed.saveState()
+    _on_screen(monkeypatch, SCREENS["laptop 1366x768"])
+    win = open_window("analyst")
+    assert win.case_view.width() >= MEDIA_SHARE * win.width(), win.splitter.sizes()
 
 
 def test_conflicts_panel_is_hidden_when_empty_and_opens_when_a_conflict_arrives(

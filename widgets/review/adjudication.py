@@ -7,11 +7,11 @@ settles them all. It goes to the hub with the next sync.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -32,8 +32,10 @@ from widgets.shell.tasks import TaskRunner
 
 COLUMNS = ("Who", "Decision", "Rationale", "When", "At the hub")
 # The panel docks under the case: small minimums, three columns side by side.
-MEDIA_MIN = (200, 120)
-RATIONALE_HEIGHT = 64
+MEDIA_MIN = (200, 60)
+CASE_MIN = (240, 140)
+TABLE_MIN_HEIGHT = 44
+RATIONALE_HEIGHT = 40
 
 
 class ConflictPanel(QWidget):
@@ -55,9 +57,13 @@ class ConflictPanel(QWidget):
         self.cases.currentItemChanged.connect(self._chosen)
         self.case_view = CaseView(desk.store.blobs, runner)
         self.case_view.media.setMinimumSize(*MEDIA_MIN)
+        self.case_view.fixed_minimum = QSize(*CASE_MIN)  # the picture shrinks, the dock fits
         self.decisions = QTableWidget(0, len(COLUMNS))
         self.decisions.setObjectName("standingDecisions")
         self.decisions.setHorizontalHeaderLabels(list(COLUMNS))
+        self.decisions.setAccessibleName("Standing decisions")
+        self.decisions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.decisions.setToolTip("The standing decisions this adjudication settles")
         self.decisions.verticalHeader().setVisible(False)
         self.action = QComboBox()
         self.action.setObjectName("adjudicationAction")
@@ -75,16 +81,19 @@ class ConflictPanel(QWidget):
         self.reload()
 
     def _build(self) -> None:
-        form = QFormLayout()
-        form.addRow("Decision", self.action)
-        form.addRow("Rationale", self.rationale)
-        form.addRow(self.error)
-        form.addRow(self.record)
+        choice = QHBoxLayout()  # decision and button on one line: the form fits a low dock
+        choice.addWidget(QLabel("Decision"))
+        choice.addWidget(self.action, 1)
+        choice.addWidget(self.record)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Standing decisions"))
         right.addWidget(self.decisions, 1)
-        right.addLayout(form)
+        right.addLayout(choice)
+        right.addWidget(self.rationale)
+        right.addWidget(self.error)
+        self.decisions.setMinimumHeight(TABLE_MIN_HEIGHT)
+        self.cases.setMinimumHeight(TABLE_MIN_HEIGHT)
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.cases, 1)
         layout.addWidget(self.case_view, 2)
         layout.addLayout(right, 2)

@@ -57,13 +57,12 @@ ESCALATIONS_REFRESH_MS = 30_000
 # A new window's size, cut down to the screen it opens on (fits 1,366 x 768 as it is).
 DEFAULT_WINDOW = (1360, 860)
 # Shares of the width a new window gives the queue, the case (its media) and the form.
-PANE_SHARES = (0.28, 0.45, 0.27)
+PANE_SHARES = (0.27, 0.44, 0.29)
+MEDIA_SHARE = 0.40  # the least a restored layout may leave the case pane
 QUEUE_MIN_WIDTH = 260
 # The case pane's minimum, whatever it shows: room for the video controls and keyframe
 # strip over a 150 px high picture.
 CASE_MINIMUM = (460, 480)
-# A panel docked on the bottom edge scrolls inside this height rather than raise the window's.
-DOCK_MIN_HEIGHT = 150
 
 
 class MainWindow(QMainWindow):
@@ -442,8 +441,8 @@ class MainWindow(QMainWindow):
         """Add a feature's panel (personal exposure, conflicts…) with a View menu entry.
 
         A left- or right-hand panel goes under the queue, so it takes width neither from the
-        media nor height from the decision form; a bottom one docks on the window's edge and
-        scrolls inside a small minimum height, so showing it never makes the window taller.
+        media nor height from the decision form; a bottom one docks on the window's edge (keep
+        its minimum height small: showing it must not make the window taller than a screen).
         """
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{widget.objectName() or title}")
@@ -453,12 +452,6 @@ class MainWindow(QMainWindow):
             self.side.addWidget(dock)
             self.side.setStretchFactor(self.side.indexOf(dock), 0)
         else:
-            room = QScrollArea()
-            room.setWidgetResizable(True)
-            room.setFrameShape(QScrollArea.Shape.NoFrame)
-            room.setMinimumHeight(DOCK_MIN_HEIGHT)
-            room.setWidget(widget)
-            dock.setWidget(room)
             self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
@@ -490,11 +483,15 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([int(room * share) for share in PANE_SHARES])
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """On the first show (the frame is known now): all of the window on the screen."""
+        """On the first show (the frame is known now): all of the window on the screen, and
+        the media at least its share of the width."""
         super().showEvent(event)
         if not self._clamped:
             self._clamped = True
             clamp_to_screen(self)
+            sizes = self.splitter.sizes()
+            if sizes[1] < MEDIA_SHARE * sum(sizes):  # a layout saved when the media was squeezed
+                self.share_panes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save the layout and give back the working case."""
