@@ -12,12 +12,12 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 STRETCH = "Title"
-TITLE_MIN = 160
+TITLE_MIN = 150
 # Width of each column, in the order they are given room (the SLA clock and severity first).
 WIDTHS: dict[str, int] = {
     "SLA": 72,
     "Sev": 38,
-    "Policy": 90,
+    "Policy": 84,
     "Queue": 100,
     "Status": 76,
     "Reports": 58,
