@@ -168,4 +168,6 @@ class ActionPicker(QWidget):
             button.setToolTip(action.description)
             self.group.addButton(button)
             self._box.addWidget(button)
+            if self.isVisible():
+                button.show()  # at once (Qt would a moment later): the cursor may go there
         self.changed.emit()
