@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -44,6 +45,7 @@ from widgets.shell.actions import ActionTable
 from widgets.shell.dialogs import EscalateDialog
 from widgets.shell.errors import guarded
 from widgets.shell.fit import clamp_to_screen, compact_combo, fit_window
+from widgets.shell.keyboard import CommandSurface, FocusInView, PlainKeys
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
 from widgets.shell.store_signal import StoreSignals
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.action_table = ActionTable(self, self.menus, desk.reviewer.role, self.guard)
         self.overlay = ShortcutOverlay(self, self.action_table.overlay)
         self.action_table.extend(window_actions(self))
+        self._install_keys()
         self._restore()
         self.refresh_queue()
         self.loop.claim_next()
@@ -223,8 +226,10 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(detail.row)
         if row >= 0 and row != self.queue.currentIndex().row():
             self._select(row)
-        if self.focusWidget() is None or not self.focusWidget().isVisible():
-            self.queue.setFocus()  # the form was rebuilt under the cursor: back to the queue
+        if working:
+            self.focus_side()  # deciding: the cursor goes where the form needs input
+        elif self._focus_in_side() or not self._focus_visible():
+            self.queue.setFocus()  # browsing: the form is off, back to the queue
         self.case_opened.emit(detail.row.case_id)
 
     def _on_submitted(self, action: str, subcategory: str | None, fields: dict[str, str]) -> None:
@@ -292,15 +297,29 @@ class MainWindow(QMainWindow):
         shown = self.loop.shown
         if shown is None or not self.desk.reviewer.at_least(Role.ANALYST):
             return
-        dialog = LinkDialog(self)
+        dialog = LinkDialog(shown.row.case_no, self._describe_case, self)
         if dialog.exec() != LinkDialog.DialogCode.Accepted:
             return
+        number = dialog.case_no()
+        if number is None:
+            return
         try:
-            self.desk.link_cases(shown.row.case_id, dialog.number.value(), dialog.reason.text())
+            self.desk.link_cases(shown.row.case_id, number, dialog.reason.text())
         except (FormError, KeyError, PermissionError) as exc:
             self.statusBar().showMessage(f"Not linked: {exc}", 6000)
             return
         self.history.refresh()
+
+    def _describe_case(self, case_no: int) -> str | None:
+        """'#1042 title (status)' for the link dialog; None when there is no such case."""
+        row = self.desk.rows([case_no]).get(case_no)
+        if row is None:
+            return None
+        try:
+            self.desk.detail(row.case_id)  # the title only of a case this person may see
+        except CommandErrors:
+            return f"#{row.case_no} (not open to you)"
+        return f"#{row.case_no} {row.title} ({row.status})"
 
     def edit_rules(self) -> None:
         """A lead sets the team's break and rotation rules."""
@@ -310,10 +329,54 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Break and rotation rules saved for the team", 5000)
 
     def toggle_history(self) -> None:
-        """Switch between the decision form and the case history (H)."""
+        """Switch between the decision form and the case history (H); the cursor follows."""
         history = self.tabs.indexOf(self.history_page)
-        if history >= 0:
-            self.tabs.setCurrentIndex(0 if self.tabs.currentIndex() == history else history)
+        if history < 0:
+            return
+        showing = self.tabs.currentIndex() == history
+        self.tabs.setCurrentWidget(self.panel_page if showing else self.history_page)
+        self.focus_side()
+
+    # --- focus ----------------------------------------------------------------------
+
+    def focus_side(self) -> None:
+        """Cursor into the side page: the note in History, else the form's next field."""
+        if self.tabs.currentWidget() is self.history_page:
+            self.history.focus_start()
+            return
+        self.tabs.setCurrentWidget(self.panel_page)
+        if self.panel.isEnabled():
+            self.panel.focus_start()
+        else:
+            self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_queue(self) -> None:
+        """Cursor back to the queue (Esc from the form, the notes or the pickers)."""
+        self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_in_side(self) -> bool:
+        focus = self.focusWidget()
+        return focus is not None and self.tabs.isAncestorOf(focus)
+
+    def _focus_visible(self) -> bool:
+        focus = self.focusWidget()
+        return focus is not None and focus.isVisible() and focus.isEnabled()
+
+    def _tab_from_queue(self, _forward: bool) -> bool:
+        """Tab in the queue goes into the form of the case being decided."""
+        if not self.loop.is_working(self.loop.shown):
+            return False
+        self.focus_side()
+        return True
+
+    def _install_keys(self) -> None:
+        CommandSurface(self.queue, self._tab_from_queue)
+        self.queue.setTabKeyNavigation(False)  # Tab never walks cells (that browses)
+        keys = PlainKeys(self)
+        app = QApplication.instance()
+        if app is not None:  # removed with the window, its parent
+            app.installEventFilter(keys)
+        self.focus_in_view = FocusInView(self)
 
     # --- building -----------------------------------------------------------------
 
@@ -376,7 +439,8 @@ class MainWindow(QMainWindow):
         self.history_page = _scrolling(self.history)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sideTabs")
-        self.tabs.addTab(_scrolling(self.panel), "Decision")
+        self.panel_page = _scrolling(self.panel)
+        self.tabs.addTab(self.panel_page, "Decision")
         if self.desk.reviewer.at_least(Role.ANALYST):
             self.tabs.addTab(self.history_page, "History && notes  (H)")
         self.escalations = EscalationsPanel(self.desk)
@@ -420,7 +484,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def on_escape(self) -> None:
-        """Esc closes the shortcut list if it is open, else toggles the safe screen."""
+        """Esc closes the shortcut list; otherwise it toggles the safe screen at once, from
+        anywhere in the window: hiding every piece of media never takes two keys."""
         if self.overlay.isVisible():
             self.overlay.hide()
         else:
@@ -517,6 +582,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the wrapper
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     area.setMinimumWidth(widget.minimumWidth() + area.verticalScrollBar().sizeHint().width())
