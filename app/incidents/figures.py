@@ -81,7 +81,7 @@ def impact(session: Session, incident_id: str) -> Impact:
             .join(IncidentCase, IncidentCase.case_id == Decision.case_id)
             .where(IncidentCase.incident_id == incident_id)
             .group_by(Decision.case_id)
-        ).tuples()
+        ).all()
     )
     by_via: dict[str, int] = {}
     for c in cases:

@@ -20,15 +20,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.people import Reviewer
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, to_unsigned
 from app.incidents import access
-from app.incidents.commands import LinkPlan
+from app.incidents.commands import IncidentDesk, LinkPlan
 from app.incidents.folds import MOVABLE
 from app.incidents.models import Incident, IncidentCase, IncidentSeed
+from app.log.events import EventRecord
 from db.models import Case, MediaHash
 
 BLOCK = 4096  # case hashes compared against every seed at once
@@ -123,13 +124,14 @@ def plan(
         query = query.where(Case.case_id.in_(sorted(set(case_ids))))
     cases = [c for c in session.execute(query).all() if reviewer.cleared_for(c.clearance)]
     wanted = {c.case_id for c in cases}
-    linked = set(
-        session.execute(
+    linked = {
+        (r[0], r[1])
+        for r in session.execute(
             select(IncidentCase.incident_id, IncidentCase.case_id).where(
                 IncidentCase.incident_id.in_(seeds.incident_ids)
             )
-        ).tuples()
-    )
+        )
+    }
     hashes = (
         select(MediaHash.case_id, MediaHash.phash)
         .join(Case, Case.case_id == MediaHash.case_id)
@@ -154,3 +156,29 @@ def plan(
                     incident_id, c.case_id, "terms", term=hit.group(0).lower()
                 )
     return sorted(plans.values(), key=lambda p: (p.incident_id, p.case_id))
+
+
+def contain(
+    desk: IncidentDesk, *, after_case_no: int = 0, case_ids: Iterable[str] | None = None
+) -> list[EventRecord]:
+    """Plan in a read snapshot, then link in one write transaction (a case another
+    workstation linked meanwhile is skipped). Run it off the UI thread."""
+    if not access.may_author(desk.reviewer):
+        return []
+    with desk.store.read() as session:
+        plans = plan(session, desk.reviewer, after_case_no=after_case_no, case_ids=case_ids)
+    if not plans:
+        return []
+    still_open = {p.incident_id for p in plans}
+    with desk.store.read() as session:
+        still_open = {
+            i
+            for i in still_open
+            if (row := session.get(Incident, i)) is not None and row.status == "open"
+        }
+    return desk.link([p for p in plans if p.incident_id in still_open])
+
+
+def newest_case_no(session: Session) -> int:
+    """The highest case number the store holds (where the next sweep starts)."""
+    return int(session.scalar(select(func.max(Case.case_no))) or 0)

@@ -218,7 +218,7 @@ def _items(session: Session, rows: Sequence[Any]) -> list[TimelineItem]:
         numbers.update(
             session.execute(
                 text(f"SELECT case_id, case_no FROM cases WHERE case_id IN ({marks})"), binds
-            ).tuples()
+            ).all()
         )
     out = []
     for r in rows:
