@@ -144,11 +144,19 @@ class IncidentDesk:
 
     def add_seeds_from_case(self, incident_id: str, case_id: str) -> list[EventRecord]:
         """Every media item of a case becomes a seed of the incident."""
+        return self.add_seeds_from_cases(incident_id, [case_id])
+
+    def add_seeds_from_cases(self, incident_id: str, case_ids: Sequence[str]) -> list[EventRecord]:
+        """Every media item of these cases becomes a seed (one transaction)."""
+        self._check_author()
         with self.store.transaction() as session:
             row = self._incident(session, incident_id, open_only=True)
-            if not self._sees_case(session, case_id):
-                raise IncidentError("case", f"no case {case_id} you may see")
-            return self._seed_from_case(session, incident_id, row.clearance, case_id)
+            records = []
+            for case_id in case_ids:
+                if not self._sees_case(session, case_id):
+                    raise IncidentError("case", f"no case {case_id} you may see")
+                records += self._seed_from_case(session, incident_id, row.clearance, case_id)
+            return records
 
     def add_seed(
         self, incident_id: str, sha256: str, hashes: Sequence[tuple[int, int]]

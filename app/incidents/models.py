@@ -104,7 +104,7 @@ class IncidentEntry(Base):
     its pin and its latest correction (the entry itself never changes)."""
 
     __tablename__ = "incident_entries"
-    __table_args__ = (Index("ix_incident_entries_incident", "incident_id", "at"),)
+    __table_args__ = (Index("ix_incident_entries_incident", "incident_id", "kind", "at"),)
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     incident_id: Mapped[str] = mapped_column(String(64))

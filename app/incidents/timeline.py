@@ -107,20 +107,26 @@ class TimelineItem:
 
 _PAGE = """
 SELECT t.event_id, t.kind, t.actor, t.at, t.case_id FROM (
-  SELECT l.event_id AS event_id, l.kind AS kind, l.actor AS actor, l.at AS at,
-         l.case_id AS case_id
-  FROM incident_log l
-  WHERE l.incident_id = :incident AND l.kind IN ({own}) {pinned}
+  SELECT * FROM (
+    SELECT l.event_id AS event_id, l.kind AS kind, l.actor AS actor, l.at AS at,
+           l.case_id AS case_id
+    FROM incident_log l
+    WHERE l.incident_id = :incident AND l.kind IN ({own}) {pinned}
+    ORDER BY l.at {direction}, l.event_id {direction} LIMIT :upto)
   UNION ALL
-  SELECT e.event_id, e.kind, e.actor, e.created_at, e.case_id
-  FROM incident_cases c JOIN events e ON e.case_id = c.case_id
-  WHERE c.incident_id = :incident AND e.kind IN ({theirs})
+  SELECT * FROM (
+    SELECT e.event_id, e.kind, e.actor, e.created_at, e.case_id
+    FROM incident_cases c JOIN events e ON e.case_id = c.case_id
+    WHERE c.incident_id = :incident AND e.kind IN ({theirs})
+    ORDER BY e.created_at {direction}, e.event_id {direction} LIMIT :upto)
   UNION ALL
-  SELECT NULL, 'sla.breached', '', cs.sla_deadline, cs.case_id
-  FROM incident_cases c JOIN cases cs ON cs.case_id = c.case_id
-  WHERE c.incident_id = :incident AND {sla} AND cs.sla_deadline != ''
-    AND cs.sla_deadline < COALESCE(
-      (SELECT MIN(d.decided_at) FROM decisions d WHERE d.case_id = cs.case_id), :now)
+  SELECT * FROM (
+    SELECT NULL, 'sla.breached', '', cs.sla_deadline, cs.case_id
+    FROM incident_cases c JOIN cases cs ON cs.case_id = c.case_id
+    WHERE c.incident_id = :incident AND {sla} AND cs.sla_deadline != ''
+      AND cs.sla_deadline < COALESCE(
+        (SELECT MIN(d.decided_at) FROM decisions d WHERE d.case_id = cs.case_id), :now)
+    ORDER BY cs.sla_deadline {direction} LIMIT :upto)
 ) t
 ORDER BY t.at {direction}, t.event_id {direction}
 LIMIT :limit OFFSET :offset
@@ -174,7 +180,9 @@ def page(
 ) -> list[TimelineItem]:
     """One page of the timeline (newest first by default)."""
     sql, params = _sql(categories, pinned_only, newest_first)
-    params.update(incident=incident_id, now=now, limit=limit, offset=offset)
+    # Each part stops at offset + limit rows in time order (an index walk for the
+    # incident's own events), so a first page costs the same however long the timeline.
+    params.update(incident=incident_id, now=now, limit=limit, offset=offset, upto=offset + limit)
     rows = session.execute(text(sql), params).all()
     return _items(session, rows)
 
@@ -302,5 +310,5 @@ def count(session: Session, incident_id: str, now: str) -> int:
     """How many lines the whole timeline has."""
     sql, params = _sql(None, False, True)
     wrapped = f"SELECT COUNT(*) FROM ({sql.replace('LIMIT :limit OFFSET :offset', '')}) n"
-    params.update(incident=incident_id, now=now)
+    params.update(incident=incident_id, now=now, upto=-1)
     return int(session.execute(text(wrapped), params).scalar() or 0)

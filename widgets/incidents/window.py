@@ -53,6 +53,7 @@ from widgets.incidents.dialogs import (
 from widgets.shell.errors import show_failure
 from widgets.shell.tasks import TaskRunner
 
+FIRST_PAGE = 60  # fills a tall window; the rest comes as the table is scrolled
 PAGE = 200
 FILTERS = [("Everything", None), *((c.capitalize(), c) for c in timeline.CATEGORIES)]
 COLUMNS = ("Time", "Who", "What", "Detail")
@@ -72,7 +73,7 @@ class TimelineModel(QAbstractTableModel):
         """Show a first page."""
         self.beginResetModel()
         self.items = list(items)
-        self.more = len(items) == PAGE
+        self.more = len(items) == FIRST_PAGE
         self.loading = False
         self.endResetModel()
 
@@ -218,8 +219,14 @@ class IncidentsWindow(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        for n in (0, 1, 2):
-            header.setSectionResizeMode(n, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: sizing to contents would measure every
+        # loaded row on each page.
+        metrics = self.table.fontMetrics()
+        for n, sample in enumerate(
+            ("2026-01-05 09:10:00", "analyst-name", "[pinned] Status update")
+        ):
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(n, metrics.horizontalAdvance(sample) + 16)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         right = QWidget()
@@ -329,12 +336,14 @@ class IncidentsWindow(QWidget):
             self.model.reset([])
             return
         self.model.loading = True
-        self._request(0, self.model.reset)
+        self._request(0, FIRST_PAGE, self.model.reset)
 
     def _load_page(self, offset: int) -> None:
-        self._request(offset, self.model.append)
+        self._request(offset, PAGE, self.model.append)
 
-    def _request(self, offset: int, deliver: Callable[[list[timeline.TimelineItem]], None]) -> None:
+    def _request(
+        self, offset: int, limit: int, deliver: Callable[[list[timeline.TimelineItem]], None]
+    ) -> None:
         incident_id, wanted = self.current, self.filter.currentData()
         generation = self._generation
         now = iso(self.store.clock.now())
@@ -348,7 +357,7 @@ class IncidentsWindow(QWidget):
                     now,
                     categories=None if wanted in (None, "pinned") else {wanted},
                     pinned_only=wanted == "pinned",
-                    limit=PAGE,
+                    limit=limit,
                     offset=offset,
                 )
 

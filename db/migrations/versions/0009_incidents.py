@@ -105,7 +105,9 @@ def upgrade() -> None:
         sa.Column("correction_key", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
     )
-    op.create_index("ix_incident_entries_incident", "incident_entries", ["incident_id", "at"])
+    op.create_index(
+        "ix_incident_entries_incident", "incident_entries", ["incident_id", "kind", "at"]
+    )
     op.create_table(
         "incident_actions",
         sa.Column("incident_id", sa.String(length=64), nullable=False),
