@@ -2,6 +2,7 @@
 
     veil incident declare --as NAME --title T --sev 2 --category C [--from-case ID]
     veil incident list --as NAME [--all]
+    veil incident trends --as NAME
     veil incident show ID --as NAME
     veil incident severity ID N --as NAME [--reason R]
     veil incident assign ID PERSON ROLE --as NAME [--area legal|policy|comms]
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--clearance")
     p.add_argument("--from-case")
     p.add_argument("--summary", default="")
+    command("trends", "incidents over time: month, category, severity, recurring seeds")
     p = command("list", "incidents you may see")
     p.add_argument("--all", action="store_true", help="resolved ones too")
     p = command("show", "an incident's state, counters and latest timeline")
@@ -152,6 +154,12 @@ def _dispatch(store: Any, args: argparse.Namespace) -> int:
         return 0
     if command == "list":
         return _list(desk, args.all)
+    if command == "trends":
+        from app.incidents.trends import lines, trends
+
+        with store.read() as session:
+            print("\n".join(lines(trends(session, desk.reviewer))))
+        return 0
     if command == "contain":
         from app.incidents.matcher import contain
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.domain.people import Accounts
@@ -120,3 +120,20 @@ def test_tools_menu_and_roles_in_the_status_bar(qtbot: QtBot, world: World, poli
     qtbot.waitUntil(lambda: roles.text() == "", timeout=5000)
     room.close()
     win.close()
+
+
+def test_leads_see_trends_in_the_room(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incident_desk(world, "lee", "lead").declare("Wave", 2, "spam_scams")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "widgets.incidents.window.QMessageBox.information", lambda _p, _t, text: shown.append(text)
+    )
+    room = _room(qtbot, world)
+    room.show_trends()
+    assert shown and shown[0].startswith("Incidents by month: 2026-01 1")
+    analyst_room = _room(qtbot, world, "ana", "analyst")
+    analyst_room.show()
+    trends_buttons = [b for b in analyst_room.findChildren(QPushButton) if b.text() == "Trends…"]
+    assert trends_buttons and not trends_buttons[0].isVisible()

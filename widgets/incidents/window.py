@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.people import Reviewer
-from app.incidents import report, room, timeline
+from app.domain.people import Reviewer, Role
+from app.incidents import report, room, timeline, trends
 from app.incidents.commands import IncidentDesk
 from app.incidents.matcher import contain
 from app.incidents.severity import SeveritySet
@@ -152,6 +152,7 @@ class IncidentsWindow(QWidget):
         self.desk = IncidentDesk(store, reviewer, severities)
         self.current: str | None = None
         self.state: room.IncidentState | None = None
+        self.trends_text = ""
         self._generation = 0  # a reload newer than a page's request drops that page
         self._build()
         self.due_timer = QTimer(self)
@@ -166,9 +167,13 @@ class IncidentsWindow(QWidget):
         self.list.currentItemChanged.connect(self._picked)
         declare = QPushButton("Declare…")
         declare.clicked.connect(self.declare)
+        trends_button = QPushButton("Trends…")
+        trends_button.clicked.connect(self.show_trends)
+        trends_button.setVisible(self.reviewer.at_least(Role.LEAD))
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(declare)
+        column.addWidget(trends_button)
         column.addWidget(self.list)
         self.header = QLabel("Pick or declare an incident.")
         self.header.setWordWrap(True)
@@ -612,6 +617,19 @@ class IncidentsWindow(QWidget):
             return f"Post-mortem written to {target} ({len(doc.citations)} events cited)"
 
         self.runner.submit(work, self._told, self._failed, owner=self)
+
+    def show_trends(self) -> None:
+        """A lead's view of incidents over time, read off the UI thread."""
+
+        def work() -> str:
+            with self.store.read() as session:
+                return "\n".join(trends.lines(trends.trends(session, self.reviewer)))
+
+        def done(text: str) -> None:
+            self.trends_text = text
+            QMessageBox.information(self, "Incident trends", text)
+
+        self.runner.submit(work, done, self._failed, owner=self)
 
     def _told(self, message: str) -> None:
         self.due.setText(message)
