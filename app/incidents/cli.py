@@ -16,6 +16,7 @@
     veil incident postmortem ID --as NAME --went-well W --went-badly B
     veil incident action ID --as NAME --title T --owner O [--due TIME]
     veil incident export ID --as NAME --format pdf|md [--out FILE]
+    veil incident brief ID --as NAME [--out FILE.pdf]
     veil incident verify-export FILE.md
 
 ID may be an incident id or a unique prefix of one (8 characters or more). `--as` names
@@ -102,6 +103,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("id")
     p.add_argument("--format", required=True, choices=("pdf", "md"))
     p.add_argument("--out", type=Path, help="the file (default: incident-ID.FORMAT here)")
+    p = command("brief", "the one-page stakeholder brief (PDF, filtered thumbnails only)")
+    p.add_argument("id")
+    p.add_argument("--out", type=Path, help="the file (default: brief-ID.pdf here)")
     p = command("verify-export", "check an exported post-mortem's cited events", who=False)
     p.add_argument("file", type=Path)
 
@@ -176,6 +180,16 @@ def _dispatch(store: Any, args: argparse.Namespace) -> int:
         else:
             out.write_bytes(report.to_pdf(doc))
         print(f"wrote {out} ({len(doc.items)} timeline lines, {len(doc.citations)} cited)")
+        return 0
+    if command == "brief":
+        from app.domain.policies import load_policies
+        from app.incidents.brief import brief_pdf
+        from app.log.paths import resources_dir
+
+        policies = load_policies(resources_dir() / "policies")
+        out = args.out or Path(f"brief-{incident_id[:8]}.pdf")
+        out.write_bytes(brief_pdf(store, desk.reviewer, incident_id, policies))
+        print(f"wrote {out}")
         return 0
     done: Any
     if command == "severity":

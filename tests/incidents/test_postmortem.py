@@ -176,6 +176,12 @@ def test_the_cli_runs_an_incident_and_refuses_bad_arguments(
     assert _veil(folder, "incident", "show", incident_id, "--as", "ana") == 0
     shown = capsys.readouterr().out
     assert "Status update: Conditions: one case" in shown and "SEV 3 -> SEV 2" in shown
+    brief = world.store.data_dir.parent / "brief.pdf"
+    assert _veil(folder, "incident", "brief", incident_id, "--as", "ana", "--out", str(brief)) == 0
+    assert (
+        "Matched 1; decided 0; open 1"
+        in PdfReader(io.BytesIO(brief.read_bytes())).pages[0].extract_text()
+    )
     assert _veil(folder, "incident", "note", incident_id, "x", "--as", "mo") == 2
     assert "analysts and leads" in capsys.readouterr().err
     assert _veil(folder, "incident", "note", "abc", "x", "--as", "ana") == 2

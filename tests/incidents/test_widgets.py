@@ -95,6 +95,9 @@ def test_the_room_runs_an_incident(
     room.export(out)
     assert "# Post-mortem: Flyer wave" in out.read_text()
     assert room.due.text().startswith(f"Post-mortem written to {out}")
+    room.brief(tmp_path / "brief.pdf")
+    assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF-1.4")
+    assert room.due.text() == f"Brief written to {tmp_path / 'brief.pdf'}"
 
 
 def test_tools_menu_and_roles_in_the_status_bar(qtbot: QtBot, world: World, policies) -> None:

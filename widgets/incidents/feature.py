@@ -47,7 +47,13 @@ class IncidentRoom:
             categories = sorted(p.id for p in self.window.desk.policies)
             people = [p.username for p in team(self.store)]
             self.room = IncidentsWindow(
-                self.store, self.reviewer, self.runner, self.severities, categories, people
+                self.store,
+                self.reviewer,
+                self.runner,
+                self.severities,
+                categories,
+                people,
+                policies=self.window.desk.policies,
             )
         self.room.show()
         self.room.activateWindow()

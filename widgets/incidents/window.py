@@ -36,12 +36,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.people import Reviewer, Role
+from app.domain.policies import PolicySet, load_policies
 from app.incidents import report, room, timeline, trends
+from app.incidents.brief import brief_pdf
 from app.incidents.commands import IncidentDesk
 from app.incidents.matcher import contain
 from app.incidents.severity import SeveritySet
 from app.log.changes import Change
 from app.log.clock import iso
+from app.log.paths import resources_dir
 from app.log.store import LocalStore
 from db.models import Case
 from widgets.incidents.dialogs import (
@@ -143,12 +146,14 @@ class IncidentsWindow(QWidget):
         categories: list[str],
         people: list[str],
         parent: QWidget | None = None,
+        policies: PolicySet | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("incidentsWindow")
         self.setWindowTitle("Incidents")
         self.store, self.reviewer, self.runner = store, reviewer, runner
         self.severities, self.categories, self.people = severities, categories, people
+        self.policies = policies or load_policies(resources_dir() / "policies")
         self.desk = IncidentDesk(store, reviewer, severities)
         self.current: str | None = None
         self.state: room.IncidentState | None = None
@@ -195,12 +200,13 @@ class IncidentsWindow(QWidget):
             ("Resolve…", self.resolve),
             ("Post-mortem…", self.postmortem),
             ("Export…", self.export),
+            ("Brief (PDF)…", self.brief),
         ]
         for n, (label, slot) in enumerate(entries):
             button = QPushButton(label)
             button.clicked.connect(slot)
             self.buttons[label] = button
-            grid.addWidget(button, n // 5, n % 5)
+            grid.addWidget(button, n // 6, n % 6)
         self.filter = QComboBox()
         for label, value in FILTERS:
             self.filter.addItem(label, value)
@@ -615,6 +621,27 @@ class IncidentsWindow(QWidget):
             else:
                 target.write_bytes(report.to_pdf(doc))
             return f"Post-mortem written to {target} ({len(doc.citations)} events cited)"
+
+        self.runner.submit(work, self._told, self._failed, owner=self)
+
+    def brief(self, path: Path | None = None) -> None:
+        """The one-page stakeholder brief (filtered thumbnails only), off the UI thread."""
+        if self.current is None:
+            return
+        if path is None:
+            name, _filter = QFileDialog.getSaveFileName(
+                self, "Stakeholder brief", f"brief-{self.current[:8]}.pdf", "PDF (*.pdf)"
+            )
+            if not name:
+                return
+            path = Path(name)
+        incident_id, target, policies = self.current, path, self.policies
+
+        def work() -> str:
+            target.write_bytes(
+                brief_pdf(self.store, self.reviewer, incident_id, policies, self.severities)
+            )
+            return f"Brief written to {target}"
 
         self.runner.submit(work, self._told, self._failed, owner=self)
 
