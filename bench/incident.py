@@ -67,7 +67,7 @@ def matching() -> tuple[float, float, int]:
     """(matcher seconds, index seconds, cases found)."""
     from app.domain.people import Reviewer, Role
     from app.dupes.index import NearDuplicateIndex
-    from app.incidents.commands import IncidentDesk
+    from app.incidents.commands import IncidentDesk, incident_of
     from app.incidents.matcher import plan
 
     lead = Reviewer("lead", "Lee", Role.LEAD, frozenset({"child_safety"}))
@@ -80,7 +80,7 @@ def matching() -> tuple[float, float, int]:
 
         store = LocalStore(folder, ManualClock(NOW))
         desk = IncidentDesk(store, lead)
-        incident_id = desk.declare("Bench wave", 1, "violent_graphic")[0].payload["incident_id"]
+        incident_id = incident_of(desk.declare("Bench wave", 1, "violent_graphic")[0])
         desk.add_seeds_from_cases(incident_id, seeds)
         seed_set = set(seeds)
 
@@ -148,7 +148,7 @@ def first_paint() -> tuple[float, float, int]:
     from PySide6.QtWidgets import QApplication
 
     from app.domain.people import Reviewer, Role
-    from app.incidents.commands import IncidentDesk
+    from app.incidents.commands import IncidentDesk, incident_of
     from app.incidents.severity import bundled_severities
     from app.log.clock import ManualClock
     from app.log.store import LocalStore
@@ -161,8 +161,8 @@ def first_paint() -> tuple[float, float, int]:
         folder = Path(tmp)
         store = LocalStore(folder, ManualClock(NOW))
         desk = IncidentDesk(store, lead)
-        empty = desk.declare("Quiet", 4, "spam_scams")[0].payload["incident_id"]
-        busy = desk.declare("Busy", 1, "spam_scams")[0].payload["incident_id"]
+        empty = incident_of(desk.declare("Quiet", 4, "spam_scams")[0])
+        busy = incident_of(desk.declare("Busy", 1, "spam_scams")[0])
         store.close()
         _fill_timeline(folder, busy, TIMELINE)
         store = LocalStore(folder, ManualClock(NOW))

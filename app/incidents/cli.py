@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _dispatch(store: Any, args: argparse.Namespace) -> int:
     from app.incidents import report
-    from app.incidents.commands import IncidentDesk
+    from app.incidents.commands import IncidentDesk, incident_of
 
     if args.incident_command == "verify-export":
         problems = report.verify_citations(store, report.read_citations(args.file.read_text()))
@@ -152,7 +152,7 @@ def _dispatch(store: Any, args: argparse.Namespace) -> int:
             clearance=args.clearance,
             from_case=args.from_case,
         )
-        print(records[0].payload["incident_id"])
+        print(incident_of(records[0]))
         linked = sum(1 for r in records if r.kind == "incident.case_linked")
         print(f"declared; {linked} case(s) linked", file=sys.stderr)
         return 0

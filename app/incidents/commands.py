@@ -21,15 +21,18 @@ from app.domain.people import Reviewer
 from app.dupes.index import NearDuplicateIndex
 from app.incidents import access
 from app.incidents import kinds as k
+from app.incidents.figures import counters
 from app.incidents.models import Incident, IncidentCase, IncidentEntry
 from app.incidents.severity import SeveritySet, bundled_severities
 from app.log.clock import iso
 from app.log.events import EventRecord, uuid7
-from app.log.registry import PayloadError
+from app.log.registry import PayloadError, decoded
 from app.log.store import LocalStore
 from db.models import Case, MediaHash
 
 SURGE_QUEUE = "incident-surge"
+# Surge-queue depths (open linked cases) whose upward crossing goes on the timeline.
+SURGE_THRESHOLDS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 
 
 class IncidentError(ValueError):
@@ -182,6 +185,24 @@ class IncidentDesk:
     def link_case(self, incident_id: str, case_id: str) -> list[EventRecord]:
         """Link one case by hand."""
         return self.link([LinkPlan(incident_id, case_id, "manual")])
+
+    def mark_surge(self, incident_id: str) -> EventRecord | None:
+        """Record that the surge queue's depth crossed a threshold upwards (the highest
+        newly crossed one), if it did since the last mark; None otherwise."""
+        self._check_author()
+        with self.store.transaction() as session:
+            row = self._incident(session, incident_id, open_only=True)
+            depth = counters(session, incident_id).open
+            crossed = [t for t in SURGE_THRESHOLDS if row.surge_mark < t <= depth]
+            if not crossed:
+                return None
+            payload = {
+                "incident_id": incident_id,
+                "clearance": row.clearance,
+                "open": depth,
+                "threshold": crossed[-1],
+            }
+            return self._append(session, k.SURGE_DEPTH, payload)
 
     # --- briefing and the timeline ------------------------------------------------
 
@@ -374,6 +395,14 @@ class IncidentDesk:
             }
             records.append(self._append(session, k.CASE_LINKED, payload, plan.case_id))
         return records
+
+
+def incident_of(record: EventRecord) -> str:
+    """The incident an incident event names (read through its typed payload)."""
+    typed = decoded(record.kind, record.payload, k.IncidentPayload)
+    if typed is None:
+        raise ValueError(f"event {record.event_id} is not an incident event")
+    return typed.incident_id
 
 
 def regions_of(row: Incident) -> list[str]:

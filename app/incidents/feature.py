@@ -52,6 +52,7 @@ FEATURE = Feature(
         _kind(k.RESOLVED, k.IncidentResolved, "Resolved"),
         _kind(k.POSTMORTEM, k.PostMortem, "Post-mortem"),
         _kind(k.ACTION_ITEM, k.ActionItem, "Action item"),
+        _kind(k.SURGE_DEPTH, k.SurgeDepth, "Surge queue depth"),
     ),
     folds=(
         _on(k.DECLARED, folds.declared),
@@ -67,6 +68,7 @@ FEATURE = Feature(
         _on(k.RESOLVED, folds.resolved),
         _on(k.POSTMORTEM, folds.postmortem),
         _on(k.ACTION_ITEM, folds.action_item),
+        _on(k.SURGE_DEPTH, folds.surge_depth),
     ),
     tables=TABLES,
     scoped=(),

@@ -99,6 +99,7 @@ def declared(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
             went_badly="",
             pm_summary="",
             pm_key="",
+            surge_mark=0,
         )
     )
     _set_role(ctx, p.incident_id, p.commander, "commander", None, True, key)
@@ -347,6 +348,20 @@ def postmortem(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
                 went_well=p.went_well, went_badly=p.went_badly, pm_summary=p.summary, pm_key=key
             )
         )
+    _log(ctx, rec, p.incident_id)
+
+
+def surge_depth(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
+    """The surge queue's depth crossed a threshold: a timeline line, and the mark kept
+    (the highest wins, so the order events arrive in does not matter)."""
+    p = ctx.typed(k.SurgeDepth)
+    if _incident(ctx, p) is None:
+        return
+    ctx.execute(
+        update(Incident)
+        .where((Incident.incident_id == p.incident_id) & (Incident.surge_mark < p.threshold))
+        .values(surge_mark=p.threshold)
+    )
     _log(ctx, rec, p.incident_id)
 
 

@@ -27,6 +27,7 @@ CORRECTED = "incident.entry_corrected"
 RESOLVED = "incident.resolved"
 POSTMORTEM = "incident.postmortem"
 ACTION_ITEM = "incident.action_item"
+SURGE_DEPTH = "incident.surge_depth"
 
 IncidentId = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f-]{8,64}\Z")]
 Sev = Annotated[int, msgspec.Meta(ge=1, le=4, description="an incident severity, SEV 1 to 4")]
@@ -168,6 +169,13 @@ class ActionItem(IncidentPayload, frozen=True, kw_only=True):
     done: bool = False
 
 
+class SurgeDepth(IncidentPayload, frozen=True, kw_only=True):
+    """`incident.surge_depth`: the incident's open cases crossed a threshold upwards."""
+
+    open: Count
+    threshold: Count
+
+
 ENTRY_KINDS = frozenset({STATUS_UPDATE, NOTE, CONTACT})
 ALL_KINDS = (
     DECLARED,
@@ -185,4 +193,5 @@ ALL_KINDS = (
     RESOLVED,
     POSTMORTEM,
     ACTION_ITEM,
+    SURGE_DEPTH,
 )

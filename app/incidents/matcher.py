@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain.people import Reviewer
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, to_unsigned
 from app.incidents import access
-from app.incidents.commands import IncidentDesk, LinkPlan
+from app.incidents.commands import IncidentDesk, LinkPlan, incident_of
 from app.incidents.folds import MOVABLE
 from app.incidents.models import Incident, IncidentCase, IncidentSeed
 from app.log.events import EventRecord
@@ -176,7 +176,12 @@ def contain(
             for i in still_open
             if (row := session.get(Incident, i)) is not None and row.status == "open"
         }
-    return desk.link([p for p in plans if p.incident_id in still_open])
+    records = desk.link([p for p in plans if p.incident_id in still_open])
+    for incident_id in sorted({incident_of(r) for r in records}):
+        marked = desk.mark_surge(incident_id)
+        if marked is not None:
+            records.append(marked)
+    return records
 
 
 def newest_case_no(session: Session) -> int:

@@ -40,6 +40,8 @@ class Incident(Base):
     went_badly: Mapped[str] = mapped_column(Text, default="")
     pm_summary: Mapped[str] = mapped_column(Text, default="")
     pm_key: Mapped[str] = mapped_column(String(128), default="")
+    # The highest surge-queue depth threshold crossed so far (open linked cases).
+    surge_mark: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IncidentRole(Base):

@@ -41,6 +41,7 @@ CATEGORY_OF: dict[str, str] = {
     k.RESOLVED: "closing",
     k.POSTMORTEM: "closing",
     k.ACTION_ITEM: "closing",
+    k.SURGE_DEPTH: "surge",
     "decision.recorded": "decisions",
     "decision.retracted": "decisions",
     "case.escalated": "decisions",
@@ -58,6 +59,7 @@ CATEGORIES = (
     "edits",
     "decisions",
     "sla",
+    "surge",
     "closing",
 )
 CASE_KINDS = tuple(name for name, cat in CATEGORY_OF.items() if cat == "decisions")
@@ -77,6 +79,7 @@ LABELS = {
     k.RESOLVED: "Resolved",
     k.POSTMORTEM: "Post-mortem",
     k.ACTION_ITEM: "Action item",
+    k.SURGE_DEPTH: "Surge queue depth",
     "decision.recorded": "Decision",
     "decision.retracted": "Decision retracted",
     "case.escalated": "Escalated",
@@ -291,6 +294,8 @@ def describe(kind: str, p: Any, case_no: int | None) -> str:
         return "post-mortem written"
     if isinstance(p, k.ActionItem):
         return f"{p.title} (owner {p.owner}, {'done' if p.done else 'open'})"
+    if isinstance(p, k.SurgeDepth):
+        return f"{p.open} linked cases open (crossed {p.threshold})"
     if isinstance(p, DecisionRecorded):
         applied = " (applied from the cluster)" if p.applied_from else ""
         return f"{case}: {p.action}{applied}"

@@ -116,3 +116,26 @@ def test_one_decision_applies_to_the_incidents_cluster_with_exposure_once(world:
     assert figures.first_action_seconds == 120
     assert figures.containment_seconds == 120
     assert figures.reach == 4
+
+
+def test_surge_queue_depth_crossing_a_threshold_goes_on_the_timeline(world: World) -> None:
+    from app.incidents import timeline
+
+    desk = incident_desk(world)
+    incident_id = desk.declare("Wave", 2, "spam_scams")[0].payload["incident_id"]
+    desk.set_terms(incident_id, ["doubler"])
+    for _ in range(9):
+        with world.store.transaction() as s:
+            case = s.get_one(Case, world.ingest("spam_scams", 2))
+            case.body_text = "crypto doubler"
+    assert [r.kind for r in contain(desk)].count("incident.surge_depth") == 0
+    for _ in range(3):
+        with world.store.transaction() as s:
+            case = s.get_one(Case, world.ingest("spam_scams", 2))
+            case.body_text = "crypto doubler"
+    marks = [r for r in contain(desk) if r.kind == "incident.surge_depth"]
+    assert [(r.payload["open"], r.payload["threshold"]) for r in marks] == [(12, 10)]
+    assert desk.mark_surge(incident_id) is None  # crossed once
+    with world.store.read() as s:
+        lines = timeline.page(s, incident_id, iso(world.now()), categories={"surge"})
+    assert [i.text for i in lines] == ["12 linked cases open (crossed 10)"]

@@ -190,6 +190,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "entry_corrected": {"entry": EVENT, "text": "mirrors on two hosts"},
             "resolved": {"summary": "contained"},
             "postmortem": {"went_well": "seeds", "went_badly": "late", "summary": ""},
+            "surge_depth": {"open": 12, "threshold": 10},
             "action_item": {
                 "item_id": "a1",
                 "title": "OCR terms",

@@ -39,7 +39,7 @@ from app.domain.people import Reviewer, Role
 from app.domain.policies import PolicySet, load_policies
 from app.incidents import report, room, timeline, trends
 from app.incidents.brief import brief_pdf
-from app.incidents.commands import IncidentDesk
+from app.incidents.commands import IncidentDesk, incident_of
 from app.incidents.matcher import contain
 from app.incidents.severity import SeveritySet
 from app.log.changes import Change
@@ -431,7 +431,7 @@ class IncidentsWindow(QWidget):
             )
 
         if self._do("Declare", run):
-            self.current = made[0].payload["incident_id"]
+            self.current = incident_of(made[0])
             self.reload()
             self.run_containment()
 

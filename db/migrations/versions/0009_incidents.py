@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("went_badly", sa.Text(), nullable=False),
         sa.Column("pm_summary", sa.Text(), nullable=False),
         sa.Column("pm_key", sa.String(length=128), nullable=False),
+        sa.Column("surge_mark", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("incident_id"),
     )
     op.create_table(
