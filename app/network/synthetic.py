@@ -39,6 +39,7 @@ class Platform:
 
     posts: PostTable
     planted: dict[str, set[str]]
+    bursts: dict[str, list[float]]  # when each planted burst started, per network
 
     @property
     def planted_accounts(self) -> set[str]:
@@ -100,12 +101,13 @@ def generate(n_posts: int = 100_000, n_accounts: int = 20_000, seed: int = 7) ->
     sizes = _scaled_sizes(n_accounts)
     members = rng.choice(n_accounts, sum(sizes), replace=False)
     planted: dict[str, set[str]] = {}
+    bursts: dict[str, list[float]] = {}
     offset = 0
     for kind, size in zip(NETWORK_KINDS, sizes, strict=True):
         group = members[offset : offset + size]
         offset += size
         planted[kind] = {ids[int(m)] for m in group}
-        _plant(builder, kind, group)
+        bursts[kind] = _plant(builder, kind, group)
     _organic(builder, n_posts - len(builder.ts), n_accounts)
     table = PostTable(
         accounts=ids,
@@ -119,7 +121,7 @@ def generate(n_posts: int = 100_000, n_accounts: int = 20_000, seed: int = 7) ->
         post_ids=[f"post-{n:07d}" for n in range(len(builder.ts))],
         handles={acc: "@" + acc.replace("acct-", "u") for acc in ids},
     )
-    return Platform(table, planted)
+    return Platform(table, planted, bursts)
 
 
 def _scaled_sizes(n_accounts: int) -> list[int]:
@@ -127,9 +129,11 @@ def _scaled_sizes(n_accounts: int) -> list[int]:
     return [max(5, int(s * scale)) for s in NETWORK_SIZES]
 
 
-def _plant(b: _Builder, kind: str, group: np.ndarray) -> None:
+def _plant(b: _Builder, kind: str, group: np.ndarray) -> list[float]:
+    starts = []
     for event in range(EVENTS):
         t0 = START + float(b.rng.uniform(0, SPAN - BURST))
+        starts.append(t0)
         joined = group[b.rng.random(len(group)) < PARTICIPATION]
         style = kind if kind != "mixed" else ("links", "copypasta")[event % 2]
         base_text = b.words(int(b.rng.integers(16, 26)))
@@ -137,6 +141,7 @@ def _plant(b: _Builder, kind: str, group: np.ndarray) -> None:
         for account in joined.tolist():
             when = t0 + float(b.rng.uniform(0, BURST))
             _planted_post(b, style, kind, event, account, when, base_text, base_hash)
+    return starts
 
 
 def _planted_post(
@@ -157,7 +162,7 @@ def _planted_post(
         b.add(account, when, " ".join(b.words(int(b.rng.integers(6, 14)))), phash=value)
     elif style == "copypasta":
         edited = list(base_text)
-        if b.rng.random() < 0.8:
+        if b.rng.random() < 0.5:  # half exact copies, half with one word changed
             edited[int(b.rng.integers(0, len(edited)))] = b.words(1)[0]
         b.add(account, when, " ".join(edited))
     elif style == "links":
