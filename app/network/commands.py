@@ -132,7 +132,7 @@ class Workbench:
         payload = {
             "investigation": self.investigation,
             "title": title,
-            "parameters": params.to_json(),
+            "settings": params.to_json(),
             "clearance": clearance,
             "posts": posts,
         }
@@ -167,7 +167,7 @@ class Workbench:
             "verdict": verdict,
             "rationale": rationale.strip(),
             "accounts": list(cluster.accounts),
-            "parameters": self.params.to_json(),
+            "settings": self.params.to_json(),
         }
         return self._append(kinds.CLUSTER_JUDGED, payload)
 

@@ -31,7 +31,7 @@ def saved(ctx: FoldContext, _case: object, rec: EventRecord) -> None:
     values = {
         "investigation": p.investigation,
         "title": p.title,
-        "parameters": p.parameters,
+        "parameters": p.settings,
         "clearance": p.clearance,
         "saved_by": rec.actor,
         "saved_at": rec.created_at,

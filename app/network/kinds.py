@@ -30,7 +30,8 @@ class InvestigationSaved(Payload, frozen=True):
 
     investigation: InvestigationId
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    parameters: Annotated[str, msgspec.Meta(max_length=4000)]  # Parameters.to_json()
+    # Parameters.to_json(); named so that the trail's line shows the rationale first.
+    settings: Annotated[str, msgspec.Meta(max_length=4000)]
     clearance: str | None = None
     posts: Annotated[int, msgspec.Meta(ge=0)] = 0
 
@@ -64,7 +65,7 @@ class ClusterJudged(Payload, frozen=True):
     verdict: Verdict
     rationale: Rationale
     accounts: Annotated[list[AccountId], msgspec.Meta(min_length=1, max_length=MAX_ACCOUNTS)]
-    parameters: Annotated[str, msgspec.Meta(max_length=4000)] = "{}"
+    settings: Annotated[str, msgspec.Meta(max_length=4000)] = "{}"
 
 
 class EdgeRejected(Payload, frozen=True):

@@ -175,18 +175,21 @@ def _planted_post(
 
 def _organic(b: _Builder, count: int, n_accounts: int) -> None:
     rng = b.rng
+    # A bigger platform has more news, not more shares of the same story.
+    scale = max(1, round(count / 100_000))
+    n_popular, n_targets = 400 * scale, 1000 * scale
     activity = rng.lognormal(0.0, 1.0, n_accounts)
     hyper = rng.choice(n_accounts, max(3, n_accounts // 700), replace=False)
     activity[hyper] *= 60  # aggregators: hundreds of posts each
     authors = rng.choice(n_accounts, count, p=activity / activity.sum())
-    popular_at = START + rng.uniform(0, SPAN, 400)
-    stock = [" ".join(b.words(int(rng.integers(5, 8)))) for _ in range(30)]
-    target_at = START + rng.uniform(0, SPAN, 1000)
+    popular_at = START + rng.uniform(0, SPAN, n_popular)
+    stock = [" ".join(b.words(int(rng.integers(5, 8)))) for _ in range(30 * scale)]
+    target_at = START + rng.uniform(0, SPAN, n_targets)
     hyper_set = set(hyper.tolist())
     for n, account in enumerate(authors.tolist()):
         roll = rng.random()
         if account in hyper_set or roll < 0.18:
-            url_no = int(min(rng.zipf(1.4), 400)) - 1
+            url_no = _zipf(rng, 1.4, 400) - 1 + 400 * int(rng.integers(0, scale))
             when = popular_at[url_no] + float(rng.exponential(1800))
             url = f"https://news{url_no % 40}.example/a/{url_no}"
             b.add(account, when, " ".join(b.words(int(rng.integers(8, 20)))), links=(url,))
@@ -197,13 +200,17 @@ def _organic(b: _Builder, count: int, n_accounts: int) -> None:
             phash = int(rng.integers(0, 2**63)) * 2 + 1
             b.add(account, _uniform(rng), " ".join(b.words(10)), phash=phash)
         elif roll < 0.46:
-            target = int(min(rng.zipf(1.5), 1000)) - 1
+            target = _zipf(rng, 1.5, 1000) - 1 + 1000 * int(rng.integers(0, scale))
             when = target_at[target] + float(rng.exponential(3600))
             b.add(account, when, " ".join(b.words(12)), reply=f"t-{target}")
         elif roll < 0.50:
             b.add(account, _uniform(rng), stock[int(rng.integers(0, len(stock)))])
         else:
             b.add(account, _uniform(rng), " ".join(b.words(int(rng.integers(8, 25)))))
+
+
+def _zipf(rng: np.random.Generator, a: float, top: int) -> int:
+    return int(min(rng.zipf(a), top))
 
 
 def _uniform(rng: np.random.Generator) -> float:
