@@ -32,7 +32,13 @@ from app.network.communities import Cluster, Progress
 from app.network.dataset import check_investigation, load_posts
 from app.network.engine import Network, build
 from app.network.graph import Parameters
-from app.network.models import ClusterVerdict, Investigation, NetworkCaseAccount, RejectedEdge
+from app.network.models import (
+    ClusterVerdict,
+    Investigation,
+    NetworkCaseAccount,
+    NetworkPost,
+    RejectedEdge,
+)
 from app.qa.people import person
 from app.review.deciding import DecisionForm
 from app.review.desk import LEASE_SECONDS, DeskCore
@@ -55,6 +61,13 @@ def summary(network: Network) -> str:
         f"{len(network.graph)} edges kept, {len(network.clusters)} clusters "
         f"({shown} accounts) in {sum(network.timings.values()):.1f} s"
     )
+
+
+def investigations(store: LocalStore) -> list[str]:
+    """Investigations with posts imported on this workstation, by name."""
+    with store.read() as session:
+        query = select(NetworkPost.investigation).distinct().order_by(NetworkPost.investigation)
+        return list(session.scalars(query))
 
 
 @dataclass
@@ -181,6 +194,25 @@ class Workbench:
             "rationale": rationale.strip(),
         }
         return self._append(kinds.EDGE_REJECTED, payload)
+
+    def evidence_viewed(
+        self, account_a: str, account_b: str, seconds: float, media_items: int, pipeline: str
+    ) -> EventRecord:
+        """Exposure to an edge's evidence (media shown filtered)."""
+        a, b = sorted((account_a, account_b))
+        payload = {
+            "investigation": self.investigation,
+            "account_a": a,
+            "account_b": b,
+            "seconds": round(seconds, 1),
+            "media_items": media_items,
+            "pipeline": pipeline[:400],
+        }
+        return self._append(kinds.EVIDENCE_VIEWED, payload)
+
+    def investigations(self) -> list[str]:
+        """Investigations with posts imported here."""
+        return investigations(self.store)
 
     def _append(self, kind: str, payload: Mapping[str, Any]) -> EventRecord:
         with self.store.transaction() as session:

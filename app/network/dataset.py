@@ -41,6 +41,7 @@ class PostTable:
     reply_to: list[str | None]
     post_ids: list[str] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
+    media_refs: list[str | None] = field(default_factory=list)  # sha256 of the media, if any
 
     def __len__(self) -> int:
         return len(self.ts)
@@ -59,6 +60,7 @@ class PostTable:
             reply_to=[self.reply_to[r] for r in picked],
             post_ids=[self.post_ids[r] for r in picked] if self.post_ids else [],
             handles=self.handles,
+            media_refs=[self.media_refs[r] for r in picked] if self.media_refs else [],
         )
 
 
@@ -81,6 +83,7 @@ def from_rows(rows: Sequence[PostRow]) -> PostTable:
         reply_to=[r.reply_to for r in rows],
         post_ids=[r.post_id for r in rows],
         handles=handles,
+        media_refs=[r.media_ref for r in rows],
     )
 
 
@@ -179,13 +182,15 @@ def load_posts(session: Session, investigation: str) -> PostTable:
             NetworkPost.links,
             NetworkPost.media_phash,
             NetworkPost.reply_to,
+            NetworkPost.media_ref,
         )
         .where(NetworkPost.investigation == investigation)
         .order_by(NetworkPost.post_no)
     )
     index: dict[str, int] = {}
     account, ts, texts, links, phash, media, reply, ids = [], [], [], [], [], [], [], []
-    for post_id, acc, posted, text, link_json, ph, reply_to in session.execute(query):
+    refs: list[str | None] = []
+    for post_id, acc, posted, text, link_json, ph, reply_to, ref in session.execute(query):
         account.append(index.setdefault(acc, len(index)))
         ts.append(posted)
         texts.append(text)
@@ -194,6 +199,7 @@ def load_posts(session: Session, investigation: str) -> PostTable:
         media.append(ph is not None)
         reply.append(reply_to)
         ids.append(post_id)
+        refs.append(ref)
     handles = {
         acc: handle
         for acc, handle in session.execute(
@@ -213,6 +219,7 @@ def load_posts(session: Session, investigation: str) -> PostTable:
         reply_to=reply,
         post_ids=ids,
         handles=handles,
+        media_refs=refs,
     )
 
 

@@ -44,6 +44,15 @@ FEATURE = Feature(
             1100,
         ),
         _kind(kinds.EDGE_REJECTED, kinds.EdgeRejected, "Edge rejected", words.describe_rejected),
+        # Exposure is personal: besides its author only leads receive it.
+        Kind(
+            kinds.EVIDENCE_VIEWED,
+            kinds.EvidenceViewed,
+            "Evidence viewed",
+            on_case=False,
+            author_role=AUTHOR_ROLE,
+            audience=Audience.LEADS,
+        ),
     ),
     folds=(
         Fold(Phase.DETAIL, folds.saved, frozenset({kinds.INVESTIGATION_SAVED})),

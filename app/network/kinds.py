@@ -15,6 +15,7 @@ PINNED = "network.pinned"
 NOTED = "network.noted"
 CLUSTER_JUDGED = "network.cluster_judged"
 EDGE_REJECTED = "network.edge_rejected"
+EVIDENCE_VIEWED = "network.evidence_viewed"
 
 InvestigationId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")]
 AccountId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -81,3 +82,16 @@ class EdgeRejected(Payload, frozen=True):
         super().__post_init__()
         if self.account_a >= self.account_b:
             raise ValueError("account_b: must sort after account_a (a different account)")
+
+
+class EvidenceViewed(Payload, frozen=True):
+    """`network.evidence_viewed`: an edge's evidence was looked at; exposure, like
+    `media.viewed`: how long, how many media items were shown (always filtered) and
+    through which pipeline."""
+
+    investigation: InvestigationId
+    account_a: AccountId
+    account_b: AccountId
+    seconds: Annotated[float, msgspec.Meta(ge=0)]
+    media_items: Annotated[int, msgspec.Meta(ge=0)]
+    pipeline: Annotated[str, msgspec.Meta(max_length=400)] = ""

@@ -24,6 +24,7 @@ from app.log.store import LocalStore, open_store
 from app.review.reviewdesk import ReviewDesk
 from db.engine import StoreError
 from widgets.media.media_view import CanvasState
+from widgets.network import feature as networks
 from widgets.qa import feature as lead_tools
 from widgets.shell.dialogs import LoginDialog
 from widgets.shell.errors import excepthook
@@ -40,6 +41,7 @@ FEATURES: list[Callable[[MainWindow], None]] = [
     wellbeing.install,  # reveal lens/hold, safe screen, video, text masking, exposure
     lead_tools.install,  # dashboard, QA, gold, calibration, audit trail, feedback
     sync_feature.install,  # hub status, sync now, work ahead, conflicts
+    networks.install,  # coordinated networks: the investigation workspace
 ]
 
 
