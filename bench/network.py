@@ -129,8 +129,13 @@ def _measure(n_posts: int, n_accounts: int, out: Any) -> None:
 
 
 def run() -> None:
-    """Both scales, each in its own process; a table and the issue's verdicts."""
+    """Both scales, each in its own process; a table row as each ends, then the verdict."""
     context = multiprocessing.get_context("fork")
+    print(
+        "| posts | accounts | build s (graph + communities) | edges | clusters | recall | "
+        "precision | peak RSS MB (before build) | co-link: engine s / pandas s / ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
     results = []
     for n_posts, n_accounts in SCALES:
         queue = context.Queue()
@@ -138,23 +143,21 @@ def run() -> None:
         child.start()
         results.append(queue.get())
         child.join()
-    print(
-        "| posts | accounts | build s (graph + communities) | edges | clusters | recall | "
-        "precision | peak RSS MB (before build) | co-link: engine s / pandas s / ratio |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        pandas_s = r["pandas_s"]
-        ratio = f"{pandas_s / r['colink_engine_s']:.1f}x" if pandas_s else "n/a"
-        same = "" if pandas_s is None else (" equal" if r["pandas_equal"] else " DIFFER")
-        pandas_text = f"{pandas_s:.1f}" if pandas_s else "not installed"
-        print(
-            f"| {r['posts']:,} | {r['accounts']:,} | {r['build_s']:.1f} "
-            f"({r['graph_s']:.1f} + {r['communities_s']:.1f}) | {r['edges']:,} | "
-            f"{r['clusters']} | {r['recall']:.1%} | {r['precision']:.1%} | "
-            f"{r['peak_mb']:,.0f} ({r['rss_before_mb']:,.0f}) | "
-            f"{r['colink_engine_s']:.1f} / {pandas_text} / {ratio}{same} |"
-        )
+        print(_row(results[-1]), flush=True)
     first = results[0]
     verdict = "PASS" if first["build_s"] <= LIMIT_100K else "FAIL"
     print(f"100,000 posts to clusters: {first['build_s']:.1f} s (<= {LIMIT_100K:.0f} s) {verdict}")
+
+
+def _row(r: dict[str, Any]) -> str:
+    pandas_s = r["pandas_s"]
+    ratio = f"{pandas_s / r['colink_engine_s']:.1f}x" if pandas_s else "n/a"
+    same = "" if pandas_s is None else (" equal" if r["pandas_equal"] else " DIFFER")
+    pandas_text = f"{pandas_s:.1f}" if pandas_s else "not installed"
+    return (
+        f"| {r['posts']:,} | {r['accounts']:,} | {r['build_s']:.1f} "
+        f"({r['graph_s']:.1f} + {r['communities_s']:.1f}) | {r['edges']:,} | "
+        f"{r['clusters']} | {r['recall']:.1%} | {r['precision']:.1%} | "
+        f"{r['peak_mb']:,.0f} ({r['rss_before_mb']:,.0f}) | "
+        f"{r['colink_engine_s']:.1f} / {pandas_text} / {ratio}{same} |"
+    )

@@ -35,7 +35,7 @@ import numpy as np
 
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE
 from app.network import coaction, minhash
-from app.network.coaction import KINDS, Cancelled, CancelledError, PostPairs
+from app.network.coaction import KINDS, Cancelled, CancelledError, PostPairs, sorted_unique
 from app.network.dataset import PostTable
 
 Progress = Callable[[str, float], None]
@@ -172,7 +172,7 @@ def weigh(posts: PostTable, pairs: list[PostPairs], params: Parameters) -> Graph
     swap = ai > aj
     lo_post, hi_post = np.where(swap, pj, pi), np.where(swap, pi, pj)
     code = np.minimum(ai, aj) * n_acc + np.maximum(ai, aj)
-    edges, edge_of, weight = np.unique(code, return_inverse=True, return_counts=True)
+    edges, edge_of, weight = sorted_unique(code)
     n_lo = _distinct_posts(edge_of, lo_post, n_posts, len(edges))
     n_hi = _distinct_posts(edge_of, hi_post, n_posts, len(edges))
     strong = np.bincount(edge_of, weights=strength, minlength=len(edges))
@@ -199,7 +199,7 @@ def weigh(posts: PostTable, pairs: list[PostPairs], params: Parameters) -> Graph
 def _distinct_posts(
     edge_of: np.ndarray, post: np.ndarray, n_posts: int, n_edges: int
 ) -> np.ndarray:
-    unique = np.unique(edge_of.astype(np.int64) * n_posts + post)
+    unique = sorted_unique(edge_of.astype(np.int64) * n_posts + post)[0]
     return np.bincount(unique // n_posts, minlength=n_edges)
 
 

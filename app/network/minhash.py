@@ -11,6 +11,8 @@ similarity of its two shingle sets reaches the threshold and the texts are not t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from app.network.coaction import (
@@ -52,6 +54,57 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+@dataclass
+class Shingles:
+    """Every eligible post's shingle codes in one array: post k's are codes[start[k]:end[k]]."""
+
+    rows: list[int]  # post row of each eligible post
+    codes: np.ndarray  # uint64
+    start: np.ndarray
+    end: np.ndarray
+
+    def of(self, k: int) -> set[int]:
+        """The shingle set of eligible post k."""
+        return set(self.codes[self.start[k] : self.end[k]].tolist())
+
+
+def shingles(texts: list[str], size: int) -> Shingles:
+    """Word n-gram codes of every text of at least MIN_WORDS words, in numpy (the same
+    codes as `shingle_codes`)."""
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    lengths: list[int] = []
+    ids: list[int] = []
+    for n, text in enumerate(texts):
+        words = words_of(text)
+        if len(words) >= MIN_WORDS:
+            rows.append(n)
+            lengths.append(len(words))
+            ids.extend([vocab.setdefault(w, len(vocab)) for w in words])
+    if not rows:
+        empty = np.zeros(0, np.int64)
+        return Shingles(rows, np.zeros(0, np.uint64), empty, empty)
+    words_at = np.array(ids, np.uint64) + np.uint64(1)
+    length = np.array(lengths, np.int64)
+    first = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64)
+    count = np.maximum(1, length - size + 1)  # a text shorter than a shingle is one
+    starts = np.repeat(first, count) + (
+        np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    )
+    width = np.minimum(size, np.repeat(length, count))
+    codes = np.full(len(starts), _OFFSET, np.uint64)
+    for j in range(size):
+        inside = j < width
+        take = words_at[np.minimum(starts + j, len(words_at) - 1)]
+        codes = np.where(inside, (codes ^ take) * _PRIME, codes)
+    end = np.cumsum(count)
+    return Shingles(rows, codes, end - count, end)
+
+
+_OFFSET = np.uint64(1469598103934665603)
+_PRIME = np.uint64(1099511628211)
+
+
 def text_pairs(
     posts: PostTable,
     window: float,
@@ -60,22 +113,18 @@ def text_pairs(
     cancelled: Cancelled | None = None,
 ) -> PostPairs:
     """Near-identical text pairs of different accounts within the window."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    sets: list[set[int]] = []
-    for n, text in enumerate(posts.texts):
-        if len(words_of(text)) >= MIN_WORDS:
-            rows.append(n)
-            sets.append(shingle_codes(text, size, vocab))
-    if len(rows) < 2:
+    found = shingles(posts.texts, size)
+    if len(found.rows) < 2:
         return PostPairs("text", np.zeros(0, np.int64), np.zeros(0, np.int64))
-    post = np.array(rows, np.int64)
-    signature = _signatures(sets, cancelled)
+    post = np.array(found.rows, np.int64)
+    signature = _signatures(found, cancelled)
     pi, pj = _candidates(post, signature, posts, window, cancelled)
-    where = {p: n for n, p in enumerate(rows)}
+    where = {p: n for n, p in enumerate(found.rows)}
     keep = np.fromiter(
         (
-            _similar(sets[where[a]], sets[where[b]], posts.texts[a], posts.texts[b], threshold)
+            _similar(
+                found.of(where[a]), found.of(where[b]), posts.texts[a], posts.texts[b], threshold
+            )
             for a, b in zip(pi.tolist(), pj.tolist(), strict=True)
         ),
         bool,
@@ -90,14 +139,12 @@ def _similar(a: set[int], b: set[int], text_a: str, text_b: str, threshold: floa
     return normalize_text(text_a) != normalize_text(text_b)
 
 
-def _signatures(sets: list[set[int]], cancelled: Cancelled | None) -> np.ndarray:
-    lengths = np.fromiter((len(s) for s in sets), np.int64, len(sets))
-    codes = np.fromiter((c for s in sets for c in s), np.uint64, int(lengths.sum()))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+def _signatures(found: Shingles, cancelled: Cancelled | None) -> np.ndarray:
+    codes, starts = found.codes, found.start
     rng = np.random.default_rng(_SEED)
     mult = rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
     add = rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
-    signature = np.empty((len(sets), PERMUTATIONS), np.uint64)
+    signature = np.empty((len(found.rows), PERMUTATIONS), np.uint64)
     for k in range(PERMUTATIONS):
         hashed = (codes * mult[k] + add[k]) >> np.uint64(32)
         signature[:, k] = np.minimum.reduceat(hashed, starts)

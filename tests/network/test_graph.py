@@ -216,3 +216,9 @@ def test_planted_networks_are_found_among_organic_look_alikes() -> None:
     for kind, members in platform.planted.items():
         best = max(len(members & set(c.accounts)) for c in network.clusters)
         assert best >= 0.9 * len(members), kind  # each network mostly in one cluster
+
+
+def test_posts_without_text_or_links_build_an_empty_network() -> None:
+    posts = _posts([("a", 0.0, "https://x.example/1"), ("b", 5.0, "https://y.example/2")])
+    network = build(posts, Parameters())
+    assert len(network.graph) == 0 and network.clusters == []
