@@ -35,13 +35,13 @@ FEATURE = Feature(
         ),
         _kind(kinds.PINNED, kinds.Pinned, "Pinned", words.describe_pinned),
         _kind(kinds.NOTED, kinds.Noted, "Network note", words.describe_noted),
-        # A verdict carries its cluster's accounts (up to 5,000 ids).
+        # A verdict carries its cluster's accounts (up to 5,000 ids and 256 KB in all).
         _kind(
             kinds.CLUSTER_JUDGED,
             kinds.ClusterJudged,
             "Cluster verdict",
             words.describe_judged,
-            1100,
+            256,
         ),
         _kind(kinds.EDGE_REJECTED, kinds.EdgeRejected, "Edge rejected", words.describe_rejected),
         # Exposure is personal: besides its author only leads receive it.
