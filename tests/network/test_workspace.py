@@ -66,7 +66,8 @@ def test_build_judge_and_open_the_evidence(
     qtbot.addWidget(ws)
     ws.show()
     assert ws.choice.currentText() == "spring"
-    ws.build()
+    with qtbot.waitSignal(ws.graph.drawn, timeout=10000):
+        ws.build()
     assert ws.network is not None and ws.bar.value() == 100
     assert ws.clusters.rowCount() == 1 and ws.clusters.item(0, 2).text() == "4"
     assert set(ws.graph.nodes) == set(ACCOUNTS) and len(ws.graph.edges) == 6

@@ -6,8 +6,11 @@ its evidence, `expand` adds an account's neighbours. Positions come laid out alr
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 NODE = 9.0
+CHUNK = 150  # items added per turn of the event loop: the UI never waits on a big graph
 ROLE_ACCOUNT = 0
 ROLE_EDGE = 1
 _PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948"]
@@ -29,6 +33,7 @@ class GraphView(QGraphicsView):
 
     account_selected = Signal(str)
     edge_opened = Signal(str, str)
+    drawn = Signal()  # every item of the last show_graph is in the scene
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +46,16 @@ class GraphView(QGraphicsView):
         self.nodes: dict[str, QGraphicsEllipseItem] = {}
         self.edges: dict[tuple[str, str], QGraphicsLineItem] = {}
         self.scene().selectionChanged.connect(self._selection_changed)
+        self._queue: deque[Callable[[], None]] = deque()
+        self._feeder = QTimer(self)
+        self._feeder.setInterval(0)
+        self._feeder.timeout.connect(self._feed)
+        self._bounds = QRectF()
+
+    @property
+    def pending(self) -> int:
+        """Items still to be added to the scene."""
+        return len(self._queue)
 
     def show_graph(
         self,
@@ -48,16 +63,31 @@ class GraphView(QGraphicsView):
         colours: dict[str, int],
         edges: list[tuple[str, str, float]],
     ) -> None:
-        """Replace the scene with these accounts (id -> position) and edges (a, b, score)."""
+        """Replace the scene with these accounts (id -> position) and edges (a, b, score),
+        added CHUNK items per turn of the event loop; `drawn` when all are in."""
+        self._queue.clear()
         self.scene().clear()
         self.nodes, self.edges = {}, {}
         for a, b, score in edges:
             if a in positions and b in positions:
-                self._edge(a, b, score, positions)
+                self._queue.append(partial(self._edge, a, b, score, positions))
         for account, (x, y) in positions.items():
-            self._node(account, x, y, colours.get(account, -1))
-        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40))
+            self._queue.append(partial(self._node, account, x, y, colours.get(account, -1)))
+        if positions:
+            xs = [x for x, _ in positions.values()]
+            ys = [y for _, y in positions.values()]
+            self._bounds = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        for _ in range(min(CHUNK, len(self._queue))):
+            self._queue.popleft()()
+        if self._queue:
+            return
+        self._feeder.stop()
+        self.scene().setSceneRect(self._bounds.adjusted(-40, -40, 40, 40))
         self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.drawn.emit()
 
     def expand(self, account: str, neighbours: list[tuple[str, float]]) -> int:
         """Add an account's neighbours not shown yet, on a circle around it; how many."""
