@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, and_, insert, select, tuple_, 
 
 from app.domain.kinds import EventKind
 from app.domain.people import cleared_sql
-from app.hub.access import Principal
+from app.hub.access import Principal, clearance_of
 from app.hub.errors import HubError
 from app.hub.log import Scope
 from app.hub.schemas import CaseSpec
@@ -63,11 +63,16 @@ def scope_events(conn: Connection, user: Principal, records: Sequence[EventRecor
                 raise HubError(409, f"event {record.event_id}: case {record.case_id} exists")
             scopes[str(record.case_id)] = spec_scope(spec)
             fresh.append((spec_scope(spec).team, spec))
-        scope = scopes.get(record.case_id) if record.case_id else Scope(user.team)
+        scope = (
+            scopes.get(record.case_id)
+            if record.case_id
+            else Scope(user.team, clearance=clearance_of(record.kind, record.payload))
+        )
         if scope is None:
             raise HubError(422, f"event {record.event_id}: unknown case {record.case_id}")
         if not user.may_see_case(scope.team, scope.clearance):
-            raise HubError(403, f"event {record.event_id}: no access to case {record.case_id}")
+            what = f"case {record.case_id}" if record.case_id else f"{scope.clearance} items"
+            raise HubError(403, f"event {record.event_id}: no access to {what}")
         out.append(scope)
     refuse_known_external_ids(conn, fresh)
     return out

@@ -123,6 +123,9 @@ class Kind:
     # The one person besides leads and the author who receives a LEADS kind (a verdict's
     # reviewer), read from the payload.
     addressee: Callable[[Any], str | None] | None = None
+    # The clearance an event of a kind that names no case needs, read from the payload
+    # (the hub files the event under it, so only people holding it receive it).
+    clearance: Callable[[Any], str | None] | None = None
     describe: Describe | None = None  # its line in the case timeline; None: the fields
     # Older spellings of the same payload, rewritten before the check (events are
     # immutable, so old events keep them on disk).

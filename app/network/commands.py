@@ -215,9 +215,13 @@ class Workbench:
         return investigations(self.store)
 
     def _append(self, kind: str, payload: Mapping[str, Any]) -> EventRecord:
+        values = dict(payload)
+        if "clearance" not in values:
+            saved = self.saved()
+            values["clearance"] = saved.clearance if saved is not None else None
         with self.store.transaction() as session:
             return self.store.append(
-                session, actor=self.who.username, kind=kind, case_id=None, payload=payload
+                session, actor=self.who.username, kind=kind, case_id=None, payload=values
             )
 
     # --- verdicts on cases ----------------------------------------------------------

@@ -21,7 +21,14 @@ def _kind(name: str, payload: type, label: str, describe: object, size: int = 64
         audience=Audience.ANALYSTS,
         describe=describe,  # type: ignore[arg-type]
         max_bytes=size * 1024,
+        clearance=_clearance,
     )
+
+
+def _clearance(payload: object) -> str | None:
+    # Every network event carries its investigation's clearance: the hub files it there.
+    value = getattr(payload, "clearance", None)
+    return value if isinstance(value, str) else None
 
 
 FEATURE = Feature(
@@ -52,6 +59,7 @@ FEATURE = Feature(
             on_case=False,
             author_role=AUTHOR_ROLE,
             audience=Audience.LEADS,
+            clearance=_clearance,
         ),
     ),
     folds=(

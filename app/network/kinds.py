@@ -45,6 +45,7 @@ class Pinned(Payload, frozen=True):
     target: Literal["account", "cluster"]
     target_id: AccountId
     pinned: bool = True
+    clearance: str | None = None  # the investigation's
 
 
 class Noted(Payload, frozen=True):
@@ -55,6 +56,7 @@ class Noted(Payload, frozen=True):
     target: Literal["investigation", "account", "cluster", "edge"]
     target_id: Annotated[str, msgspec.Meta(max_length=401)]
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
+    clearance: str | None = None  # the investigation's
 
 
 class ClusterJudged(Payload, frozen=True):
@@ -67,6 +69,7 @@ class ClusterJudged(Payload, frozen=True):
     rationale: Rationale
     accounts: Annotated[list[AccountId], msgspec.Meta(min_length=1, max_length=MAX_ACCOUNTS)]
     settings: Annotated[str, msgspec.Meta(max_length=4000)] = "{}"
+    clearance: str | None = None  # the investigation's
 
 
 class EdgeRejected(Payload, frozen=True):
@@ -77,6 +80,7 @@ class EdgeRejected(Payload, frozen=True):
     account_a: AccountId
     account_b: AccountId
     rationale: Rationale
+    clearance: str | None = None  # the investigation's
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -95,3 +99,4 @@ class EvidenceViewed(Payload, frozen=True):
     seconds: Annotated[float, msgspec.Meta(ge=0)]
     media_items: Annotated[int, msgspec.Meta(ge=0)]
     pipeline: Annotated[str, msgspec.Meta(max_length=400)] = ""
+    clearance: str | None = None  # the investigation's

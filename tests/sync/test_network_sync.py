@@ -54,3 +54,48 @@ def test_an_offline_verdict_reaches_the_other_workstation_with_its_rationale(
     assert Workbench(two.store, lead, "spring").build().clusters[0].cluster_id == top.cluster_id
     with floor.store.read() as session:
         assert session.query(ClusterVerdict).count() == 0  # not for moderators
+
+
+def test_an_investigation_under_a_clearance_reaches_only_people_holding_it(
+    team: TeamOnHub, new_station: NewStation, tmp_path: Path
+) -> None:
+    posts = tmp_path / "posts.jsonl"
+    write_jsonl(generate(4_000, 1_000, seed=11).posts, posts)
+    lead_ws, cleared_ws, plain_ws = (
+        new_station("lead"),
+        new_station("cleared"),
+        new_station("plain"),
+    )
+    lead = lead_ws.adopt(team.lead)  # holds child_safety
+    cleared = cleared_ws.adopt(team.user("analyst", ("child_safety",)))
+    plain = plain_ws.adopt(team.user("analyst"))
+    for ws in (lead_ws, cleared_ws, plain_ws):
+        import_posts(ws.store, "sensitive", posts)
+    work = Workbench(lead_ws.store, lead, "sensitive")
+    top = work.build().clusters[0]
+    work.save(work.params, "Sensitive", "child_safety")
+    judged = work.judge(top, "coordinated", RATIONALE)
+    assert judged.payload["clearance"] == "child_safety"
+    lead_ws.sync(lead.username), cleared_ws.sync(cleared.username), plain_ws.sync(plain.username)
+    with cleared_ws.store.read() as session:
+        assert session.query(ClusterVerdict).count() == 1
+    with plain_ws.store.read() as session:
+        assert session.query(ClusterVerdict).count() == 0
+    assert not [e for e in plain_ws.store.events() if e.kind.startswith("network.")]
+    # Someone without the clearance cannot push an event into it either.
+    note = {
+        "investigation": "sensitive",
+        "target": "investigation",
+        "target_id": "",
+        "text": "a note from outside",
+        "clearance": "child_safety",
+    }
+    with plain_ws.store.transaction() as session:
+        plain_ws.store.append(
+            session, actor=plain.username, kind="network.noted", case_id=None, payload=note
+        )
+    report = plain_ws.sync(plain.username)
+    assert "no access to child_safety items" in report.refused[plain.username]
+    assert plain_ws.pending() == 1
+    cleared_ws.sync(cleared.username)
+    assert not [e for e in cleared_ws.store.events() if e.kind == "network.noted"]
