@@ -87,7 +87,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"investigation {args.investigation} saved")
         return 0
 
-    return _with_workbench(args, run, need_actor=args.save)
+    return _with_workbench(args, run)
 
 
 def _clusters(args: argparse.Namespace) -> int:
@@ -121,14 +121,14 @@ def _export(args: argparse.Namespace) -> int:
     return _with_workbench(args, run)
 
 
-def _with_workbench(args: argparse.Namespace, run: object, need_actor: bool = False) -> int:
+def _with_workbench(args: argparse.Namespace, run: object) -> int:
     from app.network import commands
     from app.review.types import AccessDenied
 
     store = _open_store(args)
     try:
-        actor = commands.actor_of(store, args.actor, required=need_actor)
-        work = commands.Workbench(store, actor, args.investigation, _params(args, store))
+        actor = commands.actor_of(store, args.actor)
+        work = commands.Workbench(store, actor, args.investigation, _params(args))
         return run(work)  # type: ignore[operator]
     except (ValueError, KeyError, AccessDenied) as exc:
         print(f"veil: {exc}", file=sys.stderr)
@@ -137,7 +137,7 @@ def _with_workbench(args: argparse.Namespace, run: object, need_actor: bool = Fa
         store.close()
 
 
-def _params(args: argparse.Namespace, store: object) -> dict[str, object]:
+def _params(args: argparse.Namespace) -> dict[str, object]:
     given: dict[str, object] = {
         "window": args.window,
         "min_weight": args.min_weight,

@@ -46,7 +46,7 @@ from app.review.types import OPEN_STATUSES, AccessDenied, FormError
 from db.models import Case
 
 
-def actor_of(store: LocalStore, username: str, required: bool = True) -> Reviewer:
+def actor_of(store: LocalStore, username: str) -> Reviewer:
     """The local account acting (KeyError when unknown, ValueError when not given)."""
     if not username:
         raise ValueError("--actor: required (the analyst or lead the command runs as)")

@@ -227,3 +227,7 @@ def test_headless_build_clusters_and_export(
     assert clusters[0]["rank"] == "1" and int(clusters[0]["accounts"]) >= 3
     assert veil(*base, "clusters", "--investigation", "spring", "--actor", "nobody") == 2
     assert "no user 'nobody'" in capsys.readouterr().err
+    assert veil(*base, "build", "--investigation", "spring", "--actor", "ana", "--window", "0") == 2
+    assert "parameter window: seconds, more than 0" in capsys.readouterr().err
+    assert veil(*base, "build", "--investigation", "empty", "--actor", "ana") == 2
+    assert "investigation empty: no posts imported" in capsys.readouterr().err
