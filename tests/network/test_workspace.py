@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from app.domain.people import Accounts, Reviewer, Role
@@ -85,6 +86,13 @@ def test_build_judge_and_open_the_evidence(
     assert viewed.payload["media_items"] == 8 and viewed.payload["pipeline"]
     ws.accounts.selectRow(0)
     ws.expand_selected()
+    summary = investigation.data_dir / "summary.pdf"
+    ws.write_summary(summary)
+    page = PdfReader(summary).pages[0]
+    text = " ".join(page.extract_text().split())
+    assert "Coordinated networks: spring" in text and "coordinated" in text
+    assert ws.network.clusters[0].cluster_id in text
+    assert len(page.images) == 1  # the one picture, filtered
     ws.close()
 
 

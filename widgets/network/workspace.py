@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -47,6 +50,7 @@ from app.network.layout import layout
 from app.network.timeline import VERDICT_WORDS
 from widgets.network.evidence_dialog import EvidenceDialog
 from widgets.network.graph_view import GraphView
+from widgets.network.report import cluster_thumbnails, write_summary
 from widgets.shell.tasks import TaskRunner
 
 MAX_NODES = 5000  # accounts drawn at once; the tables list every cluster
@@ -201,6 +205,7 @@ class InvestigationWorkspace(QMainWindow):
             ("Pin", self.pin_cluster),
             ("Note…", self.ask_note),
             ("Apply to cases…", self.ask_apply),
+            ("PDF summary…", self.ask_summary),
         ):
             button = QPushButton(label)
             button.clicked.connect(slot)
@@ -393,6 +398,30 @@ class InvestigationWorkspace(QMainWindow):
             return
         skipped = "; ".join(f"#{n}: {why}" for n, why in report.skipped[:5])
         self.status.setText(f"{len(report.decided)} case(s) decided. {skipped}".strip())
+
+    def ask_summary(self) -> None:
+        """Choose where to write the PDF summary, then write it."""
+        path, _ = QFileDialog.getSaveFileName(self, "PDF summary", "", "PDF (*.pdf)")
+        if path:
+            self.write_summary(Path(path))
+
+    def write_summary(self, path: Path) -> None:
+        """The PDF summary: thumbnails filtered off the UI thread, then the PDF written."""
+        network, work = self.network, self.work
+        if network is None or work is None:
+            return
+        verdicts = work.verdicts()
+
+        def written(thumbs: dict[str, list[np.ndarray]]) -> None:
+            write_summary(network, work.investigation, verdicts, thumbs, path)
+            self.status.setText(f"Summary written to {path}")
+
+        self.runner.submit(
+            lambda: cluster_thumbnails(network, self.store.blobs),
+            written,
+            lambda e: self.status.setText(f"Summary failed: {e}"),
+            owner=self,
+        )
 
     def ask_reject(self) -> None:
         """Reject the edge between the two selected accounts as coincidence."""
