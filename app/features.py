@@ -7,4 +7,5 @@ FEATURES = [
     "app.qa.feature",  # QA sampling, blind re-review, gold sets, calibration, decision facts
     "app.signin.feature",  # sign-in lockouts the hub reports to leads
     "app.incidents.feature",  # incidents: declare, contain (surge queue), timeline, post-mortem
+    "app.network.feature",  # coordinated networks: investigations, cluster verdicts, pins, notes
 ]

@@ -40,6 +40,8 @@ COMMAND_MODULES: list[str] = [
     "app.cli.sync",
     # Incidents: `veil incident declare|list|show|...|export`.
     "app.incidents.cli",
+    # Coordinated networks: `veil network import|build|clusters|export`.
+    "app.network.cli",
 ]
 
 

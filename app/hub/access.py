@@ -30,7 +30,10 @@ Doing (push, intake, blobs, users):
   `calibration.opened`/`closed`), `case.adjudicated`, `case.reassigned`, team settings
   (`team.filters_set`, `team.setting`).
   Analyst-or-lead kinds: `incident.opened`, `case.ingested`. Every other kind: any role.
-- Events on a case need the case in the caller's team and the case's clearance.
+- Events on a case need the case in the caller's team and the case's clearance. An event
+  naming no case whose kind reads a clearance from its payload (`Kind.clearance`: the
+  coordinated-network events carry their investigation's) needs that clearance to be
+  pushed, and reaches only people holding it.
 - Intake and blob upload: analysts and leads. User admin: leads, for their own team,
   granting only clearances they hold themselves.
 """
@@ -98,5 +101,17 @@ def audience_of(kind: str, payload: dict[str, Any]) -> str | None:
         return None
     try:
         return spec.addressee(registry().decode(kind, payload))
+    except ValueError:
+        return None
+
+
+def clearance_of(kind: str, payload: dict[str, Any]) -> str | None:
+    """The clearance an event naming no case needs, when its kind reads one from the
+    payload (an investigation's, for the coordinated-network events). None otherwise."""
+    spec = registry().kinds.get(kind)
+    if spec is None or spec.clearance is None:
+        return None
+    try:
+        return spec.clearance(registry().decode(kind, payload))
     except ValueError:
         return None

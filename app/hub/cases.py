@@ -68,7 +68,8 @@ def scope_events(conn: Connection, user: Principal, records: Sequence[EventRecor
         if scope is None:
             raise HubError(422, f"event {record.event_id}: unknown case {record.case_id}")
         if not user.may_see_case(scope.team, scope.clearance):
-            raise HubError(403, f"event {record.event_id}: no access to case {record.case_id}")
+            what = f"case {record.case_id}" if record.case_id else f"{scope.clearance} items"
+            raise HubError(403, f"event {record.event_id}: no access to {what}")
         out.append(scope)
     refuse_known_external_ids(conn, fresh)
     return out

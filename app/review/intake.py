@@ -6,7 +6,8 @@ the media folder. One JSONL line (or CSV row) looks like:
 
     {"external_id": "r-1001", "category": "spam_scams", "subcategory": "phishing",
      "severity": 3, "title": "...", "report_reason": "...", "text": "...",
-     "reported_at": "2026-01-05T09:00:00Z", "report_count": 4, "media": ["a.jpg"]}
+     "reported_at": "2026-01-05T09:00:00Z", "report_count": 4, "media": ["a.jpg"],
+     "account_id": "the posting account's platform id (optional)"}
 
 CSV has the same columns; `media` is a `;`-separated list.
 """
@@ -172,7 +173,8 @@ class Intake:
         # Routed by the queue files (app/domain/queues.py); the SLA clock starts at the report.
         queue = self._queues.route(category, severity)
         deadline = self._queues.deadline(queue.id, severity, parse_iso(reported_at))
-        return {
+        account = _text(row, "account_id")[:200]
+        return ({"account_id": account} if account else {}) | {
             "external_id": external_id,
             "category": category,
             "subcategory": subcategory,

@@ -46,6 +46,9 @@ class CaseIngested(Payload, frozen=True):
     sla_started_at: Time | None = None
     sla_deadline: Time | None = None
     media: list[MediaRef] = []
+    # The account that posted what was reported, as the platform names it (coordinated
+    # networks apply verdicts on accounts to their open cases).
+    account_id: Name | None = None
 
 
 class CaseLeased(Payload, frozen=True):

@@ -200,6 +200,47 @@ SAMPLES: dict[str, dict[str, Any]] = {
             },
         }.items()
     },
+    "network.investigation_saved": {
+        "investigation": "spring-promo",
+        "title": "Spring promo",
+        "settings": '{"window": 60.0}',
+        "clearance": None,
+        "posts": 100000,
+    },
+    "network.pinned": {
+        "investigation": "spring-promo",
+        "target": "account",
+        "target_id": "a-17",
+        "pinned": True,
+    },
+    "network.noted": {
+        "investigation": "spring-promo",
+        "target": "cluster",
+        "target_id": "c-0123456789abcdef",
+        "text": "Same picture, bursts of 40 s",
+    },
+    "network.cluster_judged": {
+        "investigation": "spring-promo",
+        "cluster": "c-0123456789abcdef",
+        "verdict": "coordinated",
+        "rationale": "Twenty bursts of the same media",
+        "accounts": ["a-17", "a-18", "a-19"],
+        "settings": '{"window": 60.0}',
+    },
+    "network.edge_rejected": {
+        "investigation": "spring-promo",
+        "account_a": "a-17",
+        "account_b": "a-18",
+        "rationale": "Both are news outlets",
+    },
+    "network.evidence_viewed": {
+        "investigation": "spring-promo",
+        "account_a": "a-17",
+        "account_b": "a-18",
+        "seconds": 12.5,
+        "media_items": 4,
+        "pipeline": "blur 24 + gray",
+    },
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -240,6 +281,23 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("incident.role_assigned", {**SAMPLES["incident.role_assigned"], "role": "boss"}, "role"),
     ("incident.seed_added", {**SAMPLES["incident.seed_added"], "hashes": []}, "hashes"),
     ("incident.status_update", {"incident_id": INCIDENT, "actions": "x"}, "conditions"),
+    (
+        "network.cluster_judged",
+        {**SAMPLES["network.cluster_judged"], "verdict": "guilty"},
+        "verdict",
+    ),
+    ("network.cluster_judged", {**SAMPLES["network.cluster_judged"], "rationale": ""}, "rationale"),
+    ("network.cluster_judged", {**SAMPLES["network.cluster_judged"], "accounts": []}, "accounts"),
+    (
+        "network.edge_rejected",
+        {**SAMPLES["network.edge_rejected"], "account_b": "a-17"},
+        "account_b",
+    ),
+    (
+        "network.pinned",
+        {**SAMPLES["network.pinned"], "investigation": "no spaces"},
+        "investigation",
+    ),
 ]
 
 

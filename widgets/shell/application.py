@@ -25,6 +25,7 @@ from app.review.reviewdesk import ReviewDesk
 from db.engine import StoreError
 from widgets.incidents import feature as incidents
 from widgets.media.media_view import CanvasState
+from widgets.network import feature as networks
 from widgets.qa import feature as lead_tools
 from widgets.shell.dialogs import LoginDialog
 from widgets.shell.errors import excepthook
@@ -42,6 +43,7 @@ FEATURES: list[Callable[[MainWindow], None]] = [
     lead_tools.install,  # dashboard, QA, gold, calibration, audit trail, feedback
     sync_feature.install,  # hub status, sync now, work ahead, conflicts
     incidents.install,  # incident room, roles in the status bar, surge-queue matching
+    networks.install,  # coordinated networks: the investigation workspace
 ]
 
 
