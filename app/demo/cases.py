@@ -2,8 +2,8 @@
 
 Nothing harmful is ever drawn. Safe photos come from resources/demo/ (see LICENSES.md
 there); "graphic" items are procedural stand-ins (shapes, noise, red tones); hateful or
-abusive text is represented by bracketed placeholders. The data goes in through the real
-intake path (JSONL + media folder), so the demo exercises what a real import does.
+abusive text is represented by bracketed placeholders (app/demo/texts.py). The data goes
+in through the real intake path (JSONL + media folder), as a real import does.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from app.demo.progress import Progress, quiet
 from app.demo.review import (
     CLUSTERS,
     cluster_of,
@@ -26,6 +27,7 @@ from app.demo.review import (
     reported_at_for,
     write_picture,
 )
+from app.demo.texts import report_words
 from app.domain.people import Accounts
 from app.domain.policies import PolicySet
 from app.domain.queues import bundled_queues
@@ -40,22 +42,13 @@ DEMO_USERS = (
     ("analyst", "analyst", "Ari (analyst)", ("child_safety",)),
     ("lead", "lead", "Lee (team lead)", ("child_safety",)),
 )
-TEXTS = {
-    "hate_speech": "People like [group] are [slur] and should leave. [dehumanising comparison]",
-    "bullying_harassment": "@[user] everyone knows you are a [insult]. We know where you live.",
-    "spam_scams": "CONGRATS!!! You won a prize, claim at prize-claim.example within 24h, send fee.",
-    "misinformation": "Doctors won't tell you: drinking salt water cures the flu in one day.",
-    "self_harm": "[post describing self-injury, placeholder text for the demo]",
-    "violent_graphic": "[caption describing a violent incident, placeholder text]",
-    "adult_nudity": "[caption of an adult image, placeholder text]",
-    "child_safety": "[message flagged by the grooming classifier, placeholder text]",
-}
 GRAPHIC = {"violent_graphic", "self_harm", "adult_nudity", "child_safety"}
 
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """A demo account and its password, shown once on first start."""
+    """A demo account and its password, printed on first start and kept owner-only in
+    demo-logins.txt in the data dir (app/demo/logins.py)."""
 
     username: str
     role: str
@@ -63,20 +56,32 @@ class DemoLogin:
 
 
 def seed_demo(
-    store: LocalStore, policies: PolicySet, seed: int = 7
+    store: LocalStore,
+    policies: PolicySet,
+    seed: int = 7,
+    progress: Progress = quiet,
+    count: int = CASE_COUNT,
 ) -> tuple[IntakeReport, list[DemoLogin]]:
-    """Create the demo users and cases; returns the intake report and the logins."""
+    """Create the demo users and `count` cases; returns the intake report and the logins.
+
+    progress hears one line per step (users, reports and media written, intake)."""
     logins = _users(store)
+    progress(f"demo people: {len(logins)} logins")
     with tempfile.TemporaryDirectory(prefix="veil-demo-") as tmp:
         folder = Path(tmp)
-        feed = write_demo_feed(folder, policies, store.clock.now(), seed)
+        feed = write_demo_feed(folder, policies, store.clock.now(), seed, count)
+        media = sum(1 for p in folder.iterdir() if p != feed)
+        progress(f"demo reports: {count} written, with {media} media files")
         report = Intake(store, policies, actor="intake").import_file(feed, folder)
+        progress(f"intake: {report.summary()}")
     return report, logins
 
 
-def write_demo_feed(folder: Path, policies: PolicySet, now: datetime, seed: int = 7) -> Path:
+def write_demo_feed(
+    folder: Path, policies: PolicySet, now: datetime, seed: int = 7, count: int = CASE_COUNT
+) -> Path:
     """The demo reports as a JSONL file in folder, their media beside it (for any intake)."""
-    lines = _cases(folder, policies, now, np.random.default_rng(seed))
+    lines = _cases(folder, policies, now, np.random.default_rng(seed), count)
     feed = folder / "demo-reports.jsonl"
     feed.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     return feed
@@ -93,32 +98,34 @@ def _users(store: LocalStore) -> list[DemoLogin]:
 
 
 def _cases(
-    folder: Path, policies: PolicySet, now: datetime, rng: np.random.Generator
+    folder: Path, policies: PolicySet, now: datetime, rng: np.random.Generator, count: int
 ) -> list[dict]:
     categories = policies.ids()
     queues = bundled_queues(policies)
     lines = []
-    for n in range(CASE_COUNT):
+    for n in range(count):
         category = categories[n % len(categories)]
         policy = policies[category]
         severity = 1 + (n // len(categories)) % len(policy.severity_labels)
         subcategory = list(policy.subcategories)[n % len(policy.subcategories)]
-        sev_label = policy.severity_labels[severity]
         # On time, near the deadline or past it, against this case's own SLA.
         sla = queues.route(category, severity).sla_minutes[severity]
         reported = reported_at_for(now, sla, rng)
+        media = _media_for(folder, n, category, severity, rng)
+        # A text-only report always has its text; others quote it now and then.
+        words = report_words(category, rng, with_text=not media or n % 3 == 0)
         lines.append(
             {
                 "external_id": f"demo-{n + 1:04d}",
                 "category": category,
                 "subcategory": subcategory,
                 "severity": severity,
-                "title": f"{policy.subcategories[subcategory]} · {sev_label}",
-                "report_reason": f"{int(rng.integers(1, 40))} users: {policy.name.lower()}",
-                "text": TEXTS[category] if n % 3 == 0 else "",
+                "title": words.title,
+                "report_reason": words.report_reason,
+                "text": words.text,
                 "reported_at": iso(reported),
-                "report_count": int(rng.integers(1, 60)),
-                "media": _media_for(folder, n, category, severity, rng),
+                "report_count": words.report_count,
+                "media": media,
             }
         )
     return lines

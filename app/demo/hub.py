@@ -18,7 +18,8 @@ DEMO_PEOPLE = (("mod", "moderator", ()), ("analyst", "analyst", ("child_safety",
 
 @dataclass(frozen=True)
 class DemoPerson:
-    """A demo account made on the hub, and its password (shown once; empty if it existed)."""
+    """A demo account made on the hub, and its password (empty if an earlier run made it;
+    `veil hub demo` keeps the new ones in demo-logins.txt)."""
 
     username: str
     role: str
