@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.cli.passwords import MISSING, PasswordMissing, new_password
-from app.demo.cases import DemoLogin, seed_demo
+from app.demo.cases import CASE_COUNT, DemoLogin, seed_demo
 from app.demo.logins import logins_banner, save_logins
 from app.demo.progress import Progress
 from app.domain.people import AccountError, Accounts, Role
@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=_import)
 
     demo = sub.add_parser("demo", help="seed the demo users and about 200 demo cases")
+    demo.add_argument(
+        "--cases", type=_positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
+    )
+    demo.add_argument(
+        "--days",
+        type=_positive,
+        help="days of team history for the lead tools (default: three weeks)",
+    )
     demo.set_defaults(handler=_demo)
 
     user = sub.add_parser("user", help="local accounts").add_subparsers(
@@ -147,7 +155,7 @@ def _demo(args: argparse.Namespace) -> int:
         if Accounts(store).count():
             print("veil: this store already has users; demo data is only seeded into an empty one")
             return 1
-        logins = seed_everything(store, policies(), step_printer())
+        logins = seed_everything(store, policies(), step_printer(), args.cases, args.days)
     finally:
         store.close()
     print(logins_banner(logins, save_logins(store.data_dir, logins)), flush=True)
@@ -155,15 +163,31 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def seed_everything(
-    store: LocalStore, policy_set: PolicySet, progress: Progress
+    store: LocalStore,
+    policy_set: PolicySet,
+    progress: Progress,
+    cases: int = CASE_COUNT,
+    days: int | None = None,
 ) -> list[DemoLogin]:
     """The demo people and cases, then the lead's weeks of team history (so QA and the
     dashboards have data); progress hears every step."""
-    from app.demo.lead import seed_lead_demo
+    from app.demo.lead import HISTORY_DAYS, seed_lead_demo
 
-    _report, logins = seed_demo(store, policy_set, progress=progress)
-    progress(seed_lead_demo(store, policy_set, progress=progress).summary())
+    _report, logins = seed_demo(store, policy_set, progress=progress, count=cases)
+    history = seed_lead_demo(store, policy_set, days=days or HISTORY_DAYS, progress=progress)
+    progress(history.summary())
     return logins
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number above 0")
+    return value
 
 
 def step_printer() -> Progress:

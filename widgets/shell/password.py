@@ -46,7 +46,8 @@ class ChangePasswordDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Change password")
         buttons.accepted.connect(self.try_change)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -84,6 +85,7 @@ class ChangePasswordDialog(QDialog):
 
     def try_change(self) -> None:
         """Check the fields and the current password; change it and close, or say why not."""
+        self.error.setText("")
         found = self.problem()
         if found is None:
             try:

@@ -1,0 +1,73 @@
+"""Tools > Change password…: every role can change their own password in the workstation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.demo.cases import DemoLogin
+from app.domain.people import Accounts, AuthError
+from app.log.store import LocalStore
+from widgets.shell.main_window import MainWindow
+from widgets.shell.password import ChangePasswordDialog, change_password
+
+NEW = "a-new-long-password"
+
+
+def fill(qtbot: QtBot, dialog: ChangePasswordDialog, current: str, new: str, again: str) -> str:
+    for field, text in ((dialog.current, current), (dialog.new, new), (dialog.repeat, again)):
+        field.setText(text)
+    dialog.ok.click()
+    return dialog.error.text()
+
+
+def test_the_menu_entry_opens_the_dialog_and_changes_the_password(
+    qtbot: QtBot,
+    window: MainWindow,
+    demo_store: LocalStore,
+    demo_logins: dict[str, DemoLogin],
+) -> None:
+    entry = window.findChild(QAction, "menu:tools.change_password")
+    assert entry is not None and entry in window.menus["Tools"].actions()
+    entry.trigger()
+    dialog = window.findChild(ChangePasswordDialog)
+    assert dialog is not None and dialog.isVisible()
+    old = demo_logins["moderator"].password
+    assert fill(qtbot, dialog, old, NEW, NEW + "x") == "The two new passwords differ."
+    assert dialog.focusWidget() is dialog.repeat or not dialog.isActiveWindow()
+    assert fill(qtbot, dialog, "wrong-password", NEW, NEW) == "The current password is not right."
+    assert fill(qtbot, dialog, old, NEW, NEW) == ""
+    assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
+    accounts = Accounts(demo_store)
+    with pytest.raises(AuthError):
+        accounts.authenticate("mod", old)
+    assert accounts.authenticate("mod", NEW).username == "mod"
+
+
+def test_each_rule_is_named_before_the_store_is_asked(
+    qtbot: QtBot, demo_store: LocalStore, demo_logins: dict[str, DemoLogin]
+) -> None:
+    old = demo_logins["analyst"].password
+    dialog = ChangePasswordDialog(Accounts(demo_store), "analyst")
+    qtbot.addWidget(dialog)
+    assert fill(qtbot, dialog, "", NEW, NEW) == "Enter your current password."
+    assert fill(qtbot, dialog, old, "short", "short") == "New password: at least 8 characters."
+    assert fill(qtbot, dialog, old, old, old).startswith("The new password must differ")
+    qtbot.keyClicks(dialog.repeat, "x")
+    assert dialog.error.text() == ""  # the message goes once the person types again
+    assert isinstance(dialog.current, QLineEdit)
+    assert dialog.current.echoMode() == QLineEdit.EchoMode.Password
+    assert Accounts(demo_store).authenticate("analyst", old).username == "analyst"
+
+
+def test_a_hub_workstation_names_the_hub_command(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("widgets.shell.password.accounts_for", lambda store: object())
+    dialog = change_password(window)
+    assert not isinstance(dialog, ChangePasswordDialog)
+    said = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "veil hub user passwd" in said
+    dialog.close()
