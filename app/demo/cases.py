@@ -9,10 +9,14 @@ in through the real intake path (JSONL + media folder), as a real import does.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -103,6 +107,7 @@ def _cases(
     categories = policies.ids()
     queues = bundled_queues(policies)
     lines = []
+    jobs: list[Callable[[], None]] = []
     for n in range(count):
         category = categories[n % len(categories)]
         policy = policies[category]
@@ -111,7 +116,9 @@ def _cases(
         # On time, near the deadline or past it, against this case's own SLA.
         sla = queues.route(category, severity).sla_minutes[severity]
         reported = reported_at_for(now, sla, rng)
-        media = _media_for(folder, n, category, severity, rng)
+        media, job = _media_for(folder, n, category, severity, rng)
+        if job is not None:
+            jobs.append(job)
         # A text-only report always has its text; others quote it now and then.
         words = report_words(category, rng, with_text=not media or n % 3 == 0)
         lines.append(
@@ -128,36 +135,55 @@ def _cases(
                 "media": media,
             }
         )
+    _run_all(jobs)
     return lines
+
+
+def _run_all(jobs: list[Callable[[], None]]) -> None:
+    """Draw and encode the media on every core: OpenCV and numpy let go of the GIL, and each
+    job has its own seed, so the files do not depend on the order they are written in."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for done in [pool.submit(job) for job in jobs]:
+            done.result()
 
 
 def _media_for(
     folder: Path, n: int, category: str, severity: int, rng: np.random.Generator
-) -> list[str]:
+) -> tuple[list[str], Callable[[], None] | None]:
+    """The media file names of case n, and the job that writes them (run later, in parallel)."""
     if n % 10 == 3:
-        return []  # text-only case
+        return [], None  # text-only case
     if n % 13 == 5:
         name = f"clip-{n:04d}.mp4"
-        write_video(folder / name, red=category in GRAPHIC, seed=n)
-        return [name]
+        return [name], partial(write_video, folder / name, category in GRAPHIC, n)
     cluster = cluster_of(n)
     if cluster is not None:
         # A near-duplicate: the cluster's picture, slightly cropped, noisy, re-encoded.
         name, member = cluster
         index = list(CLUSTERS).index(name)
-        base = standin_image(np.random.default_rng(99 + index), 3) if n % 8 == 7 else None
-        base = distinct_crop(200 + 4 * index) if base is None else base
         file = f"{name}-{member}.{'jpg' if member % 2 else 'png'}"
-        write_picture(folder / file, near_duplicate(base, member, index))
-        return [file]
+        return [file], partial(_write_cluster_member, folder / file, n, index, member)
     if category in GRAPHIC:
         name = f"standin-{n:04d}.png"
-        cv2.imwrite(str(folder / name), standin_image(rng, severity)[:, :, ::-1])
-        return [name]
+        seed = int(rng.integers(2**32))
+        return [name], partial(_write_standin, folder / name, seed, severity)
     # A crop of a safe photo that no other case gets: unrelated cases must not cluster.
     name = f"photo-{n:04d}.png"
-    write_picture(folder / name, distinct_crop(n))
-    return [name]
+    return [name], partial(_write_photo, folder / name, n)
+
+
+def _write_cluster_member(path: Path, n: int, index: int, member: int) -> None:
+    base = standin_image(np.random.default_rng(99 + index), 3) if n % 8 == 7 else None
+    base = distinct_crop(200 + 4 * index) if base is None else base
+    write_picture(path, near_duplicate(base, member, index))
+
+
+def _write_photo(path: Path, n: int) -> None:
+    write_picture(path, distinct_crop(n))
+
+
+def _write_standin(path: Path, seed: int, severity: int) -> None:
+    cv2.imwrite(str(path), standin_image(np.random.default_rng(seed), severity)[:, :, ::-1])
 
 
 def standin_image(
@@ -165,7 +191,8 @@ def standin_image(
 ) -> np.ndarray:
     """A procedural "graphic" stand-in (RGB): dark noise, shapes and red splashes, no content."""
     h, w = size
-    img = (rng.normal(60, 25, (h, w, 3))).clip(0, 255).astype(np.uint8)
+    noise = rng.standard_normal((h, w, 3), dtype=np.float32) * 25 + 60
+    img = noise.clip(0, 255).astype(np.uint8)
     for _ in range(6 + 4 * severity):
         center = (int(rng.integers(0, w)), int(rng.integers(0, h)))
         color = (int(rng.integers(120, 255)), int(rng.integers(0, 60)), int(rng.integers(0, 60)))

@@ -9,6 +9,7 @@ with slight crops, noise and re-encoding, the way re-uploads of the same picture
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -54,12 +55,15 @@ def cluster_of(n: int) -> tuple[str, int] | None:
     return None
 
 
+@functools.cache
 def photo(name: str) -> np.ndarray:
-    """A bundled safe photo as RGB."""
+    """A bundled safe photo as RGB (decoded once; callers only slice it)."""
     bgr = cv2.imread(str(resources_dir() / "demo" / name), cv2.IMREAD_COLOR)
     if bgr is None:
         raise FileNotFoundError(f"demo photo {name} is missing from resources/demo")
-    return np.ascontiguousarray(bgr[:, :, ::-1])
+    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+    rgb.setflags(write=False)  # shared by every caller: a write would change them all
+    return rgb
 
 
 def distinct_crop(n: int) -> np.ndarray:
