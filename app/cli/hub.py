@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli.main import policies
+from app.cli.main import policies, positive
 from app.cli.passwords import new_password
 from app.cli.sync_commands import (
     add_login_arguments,
@@ -22,6 +22,7 @@ from app.cli.sync_commands import (
     trust_of,
     workstation,
 )
+from app.demo.cases import CASE_COUNT
 from app.demo.hub import seed_hub_demo
 from app.demo.logins import login_lines, logins_banner, save_logins
 from app.sync.login import HubAccounts, connect
@@ -47,6 +48,9 @@ def register(sub: Any) -> None:
     status = commands.add_parser("status", help="the hub, who is logged in, what is pending")
     status.set_defaults(handler=guarded(_status))
     demo = commands.add_parser("demo", help="as a lead: demo cases and demo people on the hub")
+    demo.add_argument(
+        "--cases", type=positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
+    )
     add_login_arguments(demo)
     demo.set_defaults(handler=guarded(_demo))
     ahead = commands.add_parser("work-ahead", help="check out cases and media to work offline")
@@ -233,7 +237,8 @@ def _status(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
-        report, people = seed_hub_demo(ws.engine, policies(), hub_person(ws, args))
+        lead = hub_person(ws, args)
+        report, people = seed_hub_demo(ws.engine, policies(), lead, count=args.cases)
     print(report.summary())
     if not any(who.password for who in people):
         print("\n".join(["Demo people (made by an earlier run):", *login_lines(people)]))

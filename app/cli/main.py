@@ -74,11 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="seed the demo users and about 200 demo cases")
     demo.add_argument(
-        "--cases", type=_positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
+        "--cases", type=positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
     )
     demo.add_argument(
         "--days",
-        type=_positive,
+        type=positive,
         help="days of team history for the lead tools (default: three weeks)",
     )
     demo.set_defaults(handler=_demo)
@@ -179,7 +179,7 @@ def seed_everything(
     return logins
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     """An argparse type: a whole number above 0."""
     try:
         value = int(text)

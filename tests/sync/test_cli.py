@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,20 @@ def test_import_into_the_hub(
     assert json.loads(out.splitlines()[0])["title"]
     again = run(capsys, *args, *hub_args)
     assert "0 case(s) created" in again[1]
+
+
+def test_hub_demo_keeps_the_new_logins_owner_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, hub: HubProcess, team: TeamOnHub
+) -> None:
+    folder = tmp_path / "lead"
+    login(capsys, folder, hub.base_url, team.lead)
+    status, out, err = run(capsys, "--data-dir", str(folder), "hub", "demo", "--cases", "6")
+    assert status == 0, err
+    saved = folder / "demo-logins.txt"
+    assert saved.stat().st_mode & 0o777 == 0o600 and str(saved) in out
+    printed = [line for line in out.splitlines() if re.search(r" user \S+ +password ", line)]
+    assert len(printed) == 2 and all(line in saved.read_text().splitlines() for line in printed)
+    assert "veil hub user passwd" in saved.read_text()
+    status, out, _ = run(capsys, "--data-dir", str(folder), "hub", "demo", "--cases", "6")
+    assert status == 0 and "(existed already)" in out
+    assert saved.read_text().count("password mod-") == 1  # the earlier passwords are kept
