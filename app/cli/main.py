@@ -212,10 +212,11 @@ def _user_add(args: argparse.Namespace) -> int:
 
 
 def _user_passwd(args: argparse.Namespace) -> int:
-    password = new_password(args.password, args.username)
     store = open_store(args)
     try:
-        Accounts(store).set_password(args.username, password)
+        accounts = Accounts(store)
+        accounts.require(args.username)  # before anyone types a new password twice
+        accounts.set_password(args.username, new_password(args.password, args.username))
     finally:
         store.close()
     print(f"user {args.username}: password changed")

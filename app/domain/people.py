@@ -162,6 +162,12 @@ class Accounts:
             raise AuthError("wrong user name or password")
         return reviewer_of(user)
 
+    def require(self, username: str) -> None:
+        """AccountError unless username is an account of this store."""
+        with self._store.transaction() as session:
+            if session.get(User, username) is None:
+                raise AccountError(f"user {username!r}: no such user in this store")
+
     def set_password(self, username: str, password: str) -> None:
         """Give an existing account a new password (an administrator's act, no old one).
 
