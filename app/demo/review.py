@@ -25,12 +25,12 @@ CLUSTERS: dict[str, tuple[int, ...]] = {
     "violent-clip-still": (7, 15, 39),
     "miracle-cure-meme": (4, 12, 46),
 }
-# A working morning: most SLA clocks running, about one case in six near its deadline and a
+# A working morning: most SLA clocks running, about one case in eight near its deadline and a
 # handful just past it. Overdue cases are only ever a few minutes late on a short SLA, and
 # the near ones on a long SLA are nearly spent, so the top of the claim order (see
 # app/domain/priority.py) is a case still on time: a new reviewer starts with decisions
 # that count as on time.
-OVERDUE_SHARE, NEAR_SHARE = 0.06, 0.14
+OVERDUE_SHARE, NEAR_SHARE = 0.06, 0.08
 SHORT_SLA_MINUTES = 240
 OVERDUE_MINUTES = (2.0, 20.0)
 
