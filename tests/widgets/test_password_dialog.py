@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.demo.cases import DemoLogin
+from app.demo.progress import Progress
 from app.domain.people import Accounts, AuthError
+from app.domain.policies import PolicySet
 from app.log.store import LocalStore
 from widgets.shell.main_window import MainWindow
 from widgets.shell.password import ChangePasswordDialog, change_password
@@ -71,3 +75,25 @@ def test_a_hub_workstation_names_the_hub_command(
     said = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "veil hub user passwd" in said
     dialog.close()
+
+
+def test_the_first_start_banner_says_where_the_logins_are_and_how_to_change_them(
+    tmp_path: Path,
+    policies: PolicySet,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main as cli
+    from widgets.shell import application
+
+    def small(store: LocalStore, policy_set: PolicySet, progress: Progress) -> list[DemoLogin]:
+        return cli.seed_everything(store, policy_set, progress, cases=8, days=1)
+
+    monkeypatch.setattr(application, "seed_everything", small)
+    store = application.open_workstation_store(tmp_path / "first", policies)
+    store.close()
+    out = capsys.readouterr().out
+    saved = tmp_path / "first" / "demo-logins.txt"
+    assert saved.stat().st_mode & 0o777 == 0o600 and str(saved) in out
+    assert "veil user passwd NAME" in out and "Tools > Change password" in out
+    assert "shown once" not in out and "veil user add" not in out
