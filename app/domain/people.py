@@ -189,7 +189,10 @@ class Accounts:
             AuthError: the current password is wrong (or the account disabled).
             AccountError: the new password breaks the rules of `add`.
         """
-        self.authenticate(username, current)
+        try:
+            self.authenticate(username, current)
+        except AuthError:
+            raise AuthError("the current password is not right") from None
         self.set_password(username, new)
 
     def count(self) -> int:

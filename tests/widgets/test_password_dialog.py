@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.demo.cases import DemoLogin
@@ -66,15 +66,24 @@ def test_each_rule_is_named_before_the_store_is_asked(
     assert Accounts(demo_store).authenticate("analyst", old).username == "analyst"
 
 
-def test_a_hub_workstation_names_the_hub_command(
+def test_a_hub_workstation_changes_it_through_the_hub_accounts(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("widgets.shell.password.accounts_for", lambda store: object())
+    calls: list[tuple[str, str, str]] = []
+
+    class Hub:
+        def change_password(self, username: str, current: str, new: str) -> None:
+            calls.append((username, current, new))
+            if len(calls) == 1:
+                raise AuthError("sign-in is locked for 60 s after failed tries")
+
+    monkeypatch.setattr("widgets.shell.password.accounts_for", lambda store: Hub())
     dialog = change_password(window)
-    assert not isinstance(dialog, ChangePasswordDialog)
-    said = " ".join(label.text() for label in dialog.findChildren(QLabel))
-    assert "veil hub user passwd" in said
-    dialog.close()
+    assert isinstance(dialog, ChangePasswordDialog)
+    assert fill(qtbot, dialog, "old-password", NEW, NEW).startswith("Sign-in is locked for 60 s")
+    assert fill(qtbot, dialog, "old-password", NEW, NEW) == ""
+    assert calls == [("mod", "old-password", NEW)] * 2
+    assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
 
 
 def test_the_first_start_banner_says_where_the_logins_are_and_how_to_change_them(

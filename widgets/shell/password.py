@@ -1,11 +1,13 @@
 """Tools > Change password…: a person changes their own password, for every role.
 
-The workstation's own accounts are changed here (the same rules as `veil user add`). On a
-hub workstation the hub keeps the passwords: the dialog says so and names the command
-the hub's administrator runs, instead of pretending to change one.
+On a workstation of its own the local account changes (the rules of `veil user add`); on
+a hub workstation the hub changes it (online only, under its sign-in limits) and the
+offline copy of the account follows.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,21 +20,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.people import AccountError, Accounts, AuthError, check_password
+from app.domain.people import AccountError, AuthError, check_password
 from widgets.shell.actions import ActionSpec
 from widgets.shell.main_window import MainWindow
 from widgets.sync.feature import accounts_for
 
-HUB_ADVICE = (
-    "This workstation signs in through the team hub, which keeps the passwords. The hub's "
-    "administrator sets a new one with `veil hub user passwd NAME`."
-)
+
+class PasswordChanger(Protocol):
+    """The local accounts (app.domain.people.Accounts) or a hub's (HubAccounts)."""
+
+    def change_password(self, username: str, current: str, new: str) -> None:
+        """Change it; AuthError for a wrong current password, AccountError otherwise."""
+        ...
 
 
 class ChangePasswordDialog(QDialog):
     """Current password, new password, the new one again; each problem named at its field."""
 
-    def __init__(self, accounts: Accounts, username: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, accounts: PasswordChanger, username: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("changePasswordDialog")
         self.setWindowTitle(f"Change password — {username}")
@@ -91,10 +98,10 @@ class ChangePasswordDialog(QDialog):
             try:
                 current, new = self.current.text(), self.new.text()
                 self._accounts.change_password(self._username, current, new)
-            except AuthError:
-                found = self.current, "The current password is not right."
+            except AuthError as exc:
+                found = self.current, _sentence(str(exc))
             except AccountError as exc:
-                found = self.new, str(exc)
+                found = self.new, _sentence(str(exc))
         if found is None:
             self.accept()
             return
@@ -104,33 +111,20 @@ class ChangePasswordDialog(QDialog):
         field.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def change_password(window: MainWindow) -> QDialog:
-    """Open the dialog for the signed-in person (or the hub's advice on a hub workstation)."""
+    """Open the dialog for the signed-in person: against the local accounts, or the hub's
+    on a hub workstation."""
     accounts = accounts_for(window.desk.store)
-    if isinstance(accounts, Accounts):
-        dialog: QDialog = ChangePasswordDialog(accounts, window.desk.reviewer.username, window)
-        dialog.accepted.connect(lambda: window.statusBar().showMessage("Password changed", 8000))
-    else:
-        dialog = _HubAdvice(window)
+    dialog = ChangePasswordDialog(accounts, window.desk.reviewer.username, window)
+    dialog.accepted.connect(lambda: window.statusBar().showMessage("Password changed", 8000))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
-
-
-class _HubAdvice(QDialog):
-    """Where a hub person's password is changed."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("changePasswordDialog")
-        self.setWindowTitle("Change password")
-        text = QLabel(HUB_ADVICE)
-        text.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
 
 
 def install(window: MainWindow) -> None:
