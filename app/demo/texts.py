@@ -3,7 +3,8 @@
 Each policy category has its own templates, so the demo queue reads like a day of real
 reports (a marketplace listing, a reply under a news post, a group chat message) instead
 of one label per category. Nothing harmful is written: where a real report would quote
-abuse, the text holds a bracketed placeholder such as `[slur]`. Everything is drawn from
+abuse, the text holds a bracketed placeholder such as `[slur]` (every hate speech text has
+one, so the term mask of resources/wordlists has something to hide). Everything is drawn from
 the generator it is given, so a seed always gives the same words.
 """
 
@@ -68,22 +69,22 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         T(
             "Hateful symbol in a {surface} banner",
             "hateful symbol",
-            'Banner picture shows a [hateful symbol] over the caption "[coded hateful phrase]".',
+            'Banner picture shows a [hateful symbol] over the caption "[slur] out".',
         ),
         T(
             "{surface} calling a group vermin",
             "dehumanising language",
-            '"[group] are [dehumanising comparison]" posted under a news story in {place}.',
+            '"[group] are [dehumanising comparison], [slur] every one" under a story in {place}.',
         ),
         T(
             "Coded hate phrase in a {surface}",
             "hate speech",
-            'Caption reads "[coded hateful number and phrase]"; the account name repeats it.',
+            'Caption reads "[coded hateful number] [slur]"; the account name repeats it.',
         ),
         T(
             "{surface} urging action against a minority",
             "incites violence against a group",
-            'Thread title: "Time to deal with the [group] problem" followed by [call to '
+            'Thread title: "Time to deal with the [slur] problem" followed by [call to '
             "exclude them].",
         ),
     ),
