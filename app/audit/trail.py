@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from app.domain.case_refs import UnknownCase, case_ref
 from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
 from app.log.events import EventRecord
@@ -32,7 +33,8 @@ PERSONAL_KINDS = (str(K.MEDIA_VIEWED), str(K.MEDIA_REVEALED))
 
 @dataclass(frozen=True)
 class TrailFilter:
-    """What to show; None means any. Dates are ISO strings, end exclusive."""
+    """What to show; None means any. Dates are ISO strings, end exclusive; case_id also
+    takes a case number (#1042 or 1042)."""
 
     actor: str | None = None
     case_id: str | None = None
@@ -120,12 +122,24 @@ class AuditTrail:
         return and_(Event.case_id.in_(worked), ~lead_only, ~others_exposure)
 
 
+def _case_condition(text: str) -> ColumnElement[bool]:
+    """The case filter: #1042 and 1042 match the case number, anything else the case id
+    (a malformed reference matches nothing rather than failing the whole view)."""
+    try:
+        ref = case_ref(text)
+    except UnknownCase:
+        return Event.case_id == text.strip()
+    if isinstance(ref, int):
+        return Event.case_id == select(Case.case_id).where(Case.case_no == ref).scalar_subquery()
+    return Event.case_id == ref
+
+
 def _conditions(f: TrailFilter) -> list[ColumnElement[bool]]:
     conditions = []
     if f.actor:
         conditions.append(Event.actor == f.actor)
     if f.case_id:
-        conditions.append(Event.case_id == f.case_id)
+        conditions.append(_case_condition(f.case_id))
     if f.kind:
         conditions.append(Event.kind == f.kind)
     if f.start:

@@ -7,11 +7,10 @@ broken event is named), 2 when the hub cannot be asked (unreachable, login refus
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from typing import TYPE_CHECKING
 
+from app.cli.passwords import password as ask_password
 from app.cli.sync_commands import add_trust_arguments, trust_of
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ def _hub(args: argparse.Namespace) -> VerifyReport:
 
     if not args.user:
         raise _HubProblem("--hub needs --user (a lead of the team)")
-    password = args.password or os.environ.get(PASSWORD_ENV) or getpass.getpass("Hub password: ")
+    password = ask_password(args.password, "Hub password: ", "the hub password", PASSWORD_ENV)
     store = None if args.no_local else open_store(args)
     try:
         trust = trust_of(args) or HubTrust()

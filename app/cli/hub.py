@@ -1,6 +1,6 @@
 """`veil hub ...`: serve a hub, administer its users, connect this data dir, work ahead.
 
-`serve`, `user add` and `user disable` run on the hub machine against its database (the
+`serve`, `user add|passwd|disable|unlock` run on the hub machine against its database (the
 first lead comes from `user add`). The other commands act from this workstation's data
 dir through the hub's API.
 """
@@ -11,7 +11,8 @@ import argparse
 import sys
 from typing import Any
 
-from app.cli.main import policies
+from app.cli.main import policies, positive
+from app.cli.passwords import new_password
 from app.cli.sync_commands import (
     add_login_arguments,
     add_trust_arguments,
@@ -21,11 +22,14 @@ from app.cli.sync_commands import (
     trust_of,
     workstation,
 )
+from app.demo.cases import CASE_COUNT
 from app.demo.hub import seed_hub_demo
+from app.demo.logins import login_lines, logins_banner, save_logins
 from app.sync.login import HubAccounts, connect
 from app.sync.workahead import DEFAULT_HOURS, check_out
 
 DEFAULT_DB = "sqlite:///hub.db"
+HUB_ADVICE = "Change a password on the hub machine with `veil hub user passwd NAME --db URL`"
 
 
 def register(sub: Any) -> None:
@@ -44,6 +48,9 @@ def register(sub: Any) -> None:
     status = commands.add_parser("status", help="the hub, who is logged in, what is pending")
     status.set_defaults(handler=guarded(_status))
     demo = commands.add_parser("demo", help="as a lead: demo cases and demo people on the hub")
+    demo.add_argument(
+        "--cases", type=positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
+    )
     add_login_arguments(demo)
     demo.set_defaults(handler=guarded(_demo))
     ahead = commands.add_parser("work-ahead", help="check out cases and media to work offline")
@@ -101,6 +108,14 @@ def _register_server(commands: Any) -> None:
     disable.add_argument("username")
     disable.add_argument("--db", default=DEFAULT_DB)
     disable.set_defaults(handler=_user_disable)
+    passwd = actions.add_parser("passwd", help="set a user's new password; revokes their tokens")
+    passwd.add_argument("username")
+    passwd.add_argument(
+        "--password",
+        help="the new password (default: $VEIL_PASSWORD, else asked twice on the terminal)",
+    )
+    passwd.add_argument("--db", default=DEFAULT_DB)
+    passwd.set_defaults(handler=_user_passwd)
     unlock = actions.add_parser("unlock", help="lift a sign-in lockout after failed sign-ins")
     unlock.add_argument("username")
     unlock.add_argument("--address", help="also lift the lockout of this client address")
@@ -136,7 +151,7 @@ def _user_add(args: argparse.Namespace) -> int:
     from app.hub.admin import user_add
     from app.hub.errors import HubError
 
-    password = password_of(args, args.username)
+    password = new_password(args.password, args.username)
     try:
         user_add(args.db, args.username, args.role, args.team, args.clearances, password)
     except HubError as exc:
@@ -156,6 +171,20 @@ def _user_disable(args: argparse.Namespace) -> int:
         print(f"veil: {exc.reason}", file=sys.stderr)
         return 1
     print(f"hub user {args.username} disabled; their tokens are revoked")
+    return 0
+
+
+def _user_passwd(args: argparse.Namespace) -> int:
+    from app.hub.admin import user_passwd
+    from app.hub.errors import HubError
+
+    password = new_password(args.password, args.username)
+    try:
+        user_passwd(args.db, args.username, password)
+    except HubError as exc:
+        print(f"veil: {exc.reason}", file=sys.stderr)
+        return 1
+    print(f"hub user {args.username}: password changed; their tokens are revoked")
     return 0
 
 
@@ -208,11 +237,14 @@ def _status(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
-        report, people = seed_hub_demo(ws.engine, policies(), hub_person(ws, args))
+        lead = hub_person(ws, args)
+        report, people = seed_hub_demo(ws.engine, policies(), lead, count=args.cases)
     print(report.summary())
-    for who in people:
-        secret = who.password or "(existed already)"
-        print(f"  {who.role:<10} user {who.username:<8} password {secret}")
+    if not any(who.password for who in people):
+        print("\n".join(["Demo people (made by an earlier run):", *login_lines(people)]))
+        return 0
+    saved = save_logins(ws.store.data_dir, people, HUB_ADVICE)
+    print(logins_banner(people, saved, HUB_ADVICE))
     return 0
 
 

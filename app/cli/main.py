@@ -7,14 +7,17 @@ Qt, for scripting, CI and servers.
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from app.demo.cases import DemoLogin, seed_demo
+from app.cli.passwords import MISSING, PasswordMissing, new_password
+from app.demo.cases import CASE_COUNT, DemoLogin, seed_demo
+from app.demo.logins import logins_banner, save_logins
+from app.demo.progress import Progress
 from app.domain.people import AccountError, Accounts, Role
 from app.domain.policies import PolicyError, PolicySet, load_policies
 from app.log import store as local_store
@@ -74,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=_import)
 
     demo = sub.add_parser("demo", help="seed the demo users and about 200 demo cases")
+    demo.add_argument(
+        "--cases", type=positive, default=CASE_COUNT, help=f"how many (default {CASE_COUNT})"
+    )
+    demo.add_argument(
+        "--days",
+        type=positive,
+        help="days of team history for the lead tools (default: three weeks)",
+    )
     demo.set_defaults(handler=_demo)
 
     user = sub.add_parser("user", help="local accounts").add_subparsers(
@@ -86,8 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--clearance", action="append", default=[], help="e.g. child_safety (repeatable)"
     )
-    add.add_argument("--password", help="the password (default: asked for on the terminal)")
+    add.add_argument(
+        "--password", help="the password (default: $VEIL_PASSWORD, else asked on the terminal)"
+    )
     add.set_defaults(handler=_user_add)
+    passwd = user.add_parser("passwd", help="set a new password for an existing account")
+    passwd.add_argument("username")
+    passwd.add_argument(
+        "--password",
+        help="the new password (default: $VEIL_PASSWORD, else asked twice on the terminal)",
+    )
+    passwd.set_defaults(handler=_user_passwd)
 
     verify = sub.add_parser("verify", help="walk every hash chain of the local store")
     verify.set_defaults(handler=_verify)
@@ -112,6 +132,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(data_dir(args.data_dir), debug=args.debug)
         return handler(args)
+    except PasswordMissing as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return MISSING
     except (PolicyError, AccountError, StoreError, OSError) as exc:
         log.warning("veil %s: %s", args.command, exc)
         print(f"veil: {exc}", file=sys.stderr)
@@ -136,34 +159,71 @@ def _demo(args: argparse.Namespace) -> int:
         if Accounts(store).count():
             print("veil: this store already has users; demo data is only seeded into an empty one")
             return 1
-        report, logins = seed_demo(store, policies())
-        # Lead tools: weeks of team history, so QA and dashboards have data.
-        from app.demo.lead import seed_lead_demo
-
-        history = seed_lead_demo(store, policies())
+        logins = seed_everything(store, policies(), step_printer(), args.cases, args.days)
     finally:
         store.close()
-    print(report.summary())
-    print(history.summary())
-    print(format_logins(logins))
+    print(logins_banner(logins, save_logins(store.data_dir, logins)), flush=True)
     return 0
 
 
-def format_logins(logins: Sequence[DemoLogin]) -> str:
-    """The demo logins as a small table for the terminal."""
-    lines = ["Demo logins (shown once; change them with `veil user add`):"]
-    lines += [f"  {d.role:<10} user {d.username:<8} password {d.password}" for d in logins]
-    return "\n".join(lines)
+def seed_everything(
+    store: LocalStore,
+    policy_set: PolicySet,
+    progress: Progress,
+    cases: int = CASE_COUNT,
+    days: int | None = None,
+) -> list[DemoLogin]:
+    """The demo people and cases, then the lead's weeks of team history (so QA and the
+    dashboards have data); progress hears every step."""
+    from app.demo.lead import HISTORY_DAYS, seed_lead_demo
+
+    _report, logins = seed_demo(store, policy_set, progress=progress, count=cases)
+    history = seed_lead_demo(store, policy_set, days=days or HISTORY_DAYS, progress=progress)
+    progress(history.summary())
+    return logins
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number above 0")
+    return value
+
+
+def step_printer() -> Progress:
+    """Progress lines on stdout, each with the seconds since the first step started."""
+    started = time.monotonic()
+
+    def say(line: str) -> None:
+        print(f"  [{time.monotonic() - started:5.1f} s] {line}", flush=True)
+
+    return say
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    password = args.password or getpass.getpass(f"Password for {args.username}: ")
+    password = new_password(args.password, args.username)
     store = open_store(args)
     try:
         Accounts(store).add(args.username, password, args.role, args.name, tuple(args.clearance))
     finally:
         store.close()
     print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def _user_passwd(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        accounts = Accounts(store)
+        accounts.require(args.username)  # before anyone types a new password twice
+        accounts.set_password(args.username, new_password(args.password, args.username))
+    finally:
+        store.close()
+    print(f"user {args.username}: password changed")
     return 0
 
 

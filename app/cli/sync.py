@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.cli import hub as hub_cli
 from app.cli.main import open_store, policies
 from app.cli.sync_commands import (
+    Workstation,
     add_login_arguments,
     add_trust_arguments,
     guarded,
@@ -24,6 +25,7 @@ from app.cli.sync_commands import (
     trust_of,
     workstation,
 )
+from app.domain.case_refs import case_label, resolve_case
 from app.review.adjudication import Adjudication
 from app.review.reviewdesk import OPEN_STATUSES, ReviewDesk
 from app.sync.faults import crash_point
@@ -53,14 +55,14 @@ def register(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=guarded(_list))
     decide = cases.add_parser("decide", help="open a case and record a decision")
-    decide.add_argument("case_id")
+    decide.add_argument("case", help="the case: #1042, 1042 or its case id")
     decide.add_argument("action", help="an action id of the case's policy, e.g. no_violation")
     add_login_arguments(decide)
     decide.add_argument("--subcategory")
     decide.add_argument("--field", action="append", default=[], help="NAME=TEXT (repeatable)")
     decide.set_defaults(handler=guarded(_decide))
     settle = cases.add_parser("adjudicate", help="as a lead: settle a case in conflict")
-    settle.add_argument("case_id")
+    settle.add_argument("case", help="the case: #1042, 1042 or its case id")
     settle.add_argument("action", help="the action that stands, e.g. remove")
     settle.add_argument("--rationale", required=True, help="why (10+ characters)")
     add_login_arguments(settle)
@@ -111,6 +113,7 @@ def _list(args: argparse.Namespace) -> int:
     for row in sorted(rows.values(), key=lambda r: r.case_no):
         case = cases[row.case_id]
         item = {
+            "case_no": row.case_no,
             "case_id": row.case_id,
             "status": row.status,
             "severity": row.severity,
@@ -127,28 +130,36 @@ def _list(args: argparse.Namespace) -> int:
 def _line(item: dict[str, Any]) -> str:
     decision = item["decision"] or "-"
     return (
-        f"{item['case_id']}  {item['status']:<9} sev {item['severity']}  "
-        f"{item['category']:<20} {decision:<16} {item['title']}"
+        f"{case_label(item['case_no']):<6} {item['status']:<9} sev {item['severity']}  "
+        f"{item['category']:<20} {decision:<16} {item['title']}  ({item['case_id']})"
     )
 
 
 def _decide(args: argparse.Namespace) -> int:
     fields = dict(pair.split("=", 1) for pair in args.field)
     with workstation(args) as ws:
+        case_id = _case_id(ws, args.case)
         desk = ReviewDesk(ws.store, policies(), logged_in(ws, args))
-        desk.open_case(args.case_id)
-        event = desk.decide(args.case_id, args.action, fields, args.subcategory)
+        desk.open_case(case_id)
+        event = desk.decide(case_id, args.action, fields, args.subcategory)
         crash_point("after_local_commit")
-        print(f"decided {args.case_id}: {args.action} (event {event.event_id})")
+        print(f"decided {args.case}: {args.action} (event {event.event_id})")
     return 0
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
     with workstation(args) as ws:
+        case_id = _case_id(ws, args.case)
         desk = Adjudication(ws.store, policies(), logged_in(ws, args))
-        event = desk.adjudicate(args.case_id, args.action, args.rationale)
-    print(f"adjudicated {args.case_id}: {args.action} (event {event.event_id})")
+        event = desk.adjudicate(case_id, args.action, args.rationale)
+    print(f"adjudicated {args.case}: {args.action} (event {event.event_id})")
     return 0
+
+
+def _case_id(ws: Workstation, text: str) -> str:
+    """The case id behind #1042, 1042 or a case id (UnknownCase names a missing one)."""
+    with ws.store.read() as session:
+        return resolve_case(session, text)
 
 
 def _extend_import(parser: argparse.ArgumentParser | None) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.cli.main import open_store
+from app.cli.passwords import MISSING, PASSWORD_ENV, PasswordMissing
+from app.cli.passwords import password as ask_password
+from app.domain.case_refs import UnknownCase
 from app.domain.lifecycle import IllegalTransition
 from app.domain.people import Accounts, AuthError, Reviewer, Role
 from app.log.store import LocalStore
@@ -23,7 +24,6 @@ from app.sync.link import HubLink, LinkError
 from app.sync.login import HubAccounts
 from app.sync.trust import HubTrust, TrustError, normalize_pin
 
-PASSWORD_ENV = "VEIL_PASSWORD"
 UNREACHABLE = 3
 
 Handler = Callable[[argparse.Namespace], int]
@@ -89,11 +89,7 @@ def trust_of(args: argparse.Namespace) -> HubTrust | None:
 
 def password_of(args: argparse.Namespace, username: str) -> str:
     """The password given on the command line, in the environment, or typed now."""
-    return (
-        args.password
-        or os.environ.get(PASSWORD_ENV)
-        or getpass.getpass(f"Password for {username}: ")
-    )
+    return ask_password(args.password, f"Password for {username}: ", f"the password of {username}")
 
 
 def person(ws: Workstation, args: argparse.Namespace) -> str:
@@ -137,6 +133,9 @@ def guarded(handler: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
+        except PasswordMissing as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return MISSING
         except HubUnreachable as exc:
             print(f"veil: hub unreachable ({exc}); nothing is lost, try again", file=sys.stderr)
             return UNREACHABLE
@@ -150,6 +149,7 @@ def guarded(handler: Handler) -> Handler:
             AuthError,
             AccessDenied,
             IllegalTransition,
+            UnknownCase,
             KeyError,
         ) as exc:
             print(f"veil: {exc}", file=sys.stderr)

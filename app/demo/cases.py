@@ -2,22 +2,27 @@
 
 Nothing harmful is ever drawn. Safe photos come from resources/demo/ (see LICENSES.md
 there); "graphic" items are procedural stand-ins (shapes, noise, red tones); hateful or
-abusive text is represented by bracketed placeholders. The data goes in through the real
-intake path (JSONL + media folder), so the demo exercises what a real import does.
+abusive text is represented by bracketed placeholders (app/demo/texts.py). The data goes
+in through the real intake path (JSONL + media folder), as a real import does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from app.demo.progress import Progress, quiet
 from app.demo.review import (
     CLUSTERS,
     cluster_of,
@@ -26,6 +31,7 @@ from app.demo.review import (
     reported_at_for,
     write_picture,
 )
+from app.demo.texts import report_words
 from app.domain.people import Accounts
 from app.domain.policies import PolicySet
 from app.domain.queues import bundled_queues
@@ -40,22 +46,13 @@ DEMO_USERS = (
     ("analyst", "analyst", "Ari (analyst)", ("child_safety",)),
     ("lead", "lead", "Lee (team lead)", ("child_safety",)),
 )
-TEXTS = {
-    "hate_speech": "People like [group] are [slur] and should leave. [dehumanising comparison]",
-    "bullying_harassment": "@[user] everyone knows you are a [insult]. We know where you live.",
-    "spam_scams": "CONGRATS!!! You won a prize, claim at prize-claim.example within 24h, send fee.",
-    "misinformation": "Doctors won't tell you: drinking salt water cures the flu in one day.",
-    "self_harm": "[post describing self-injury, placeholder text for the demo]",
-    "violent_graphic": "[caption describing a violent incident, placeholder text]",
-    "adult_nudity": "[caption of an adult image, placeholder text]",
-    "child_safety": "[message flagged by the grooming classifier, placeholder text]",
-}
 GRAPHIC = {"violent_graphic", "self_harm", "adult_nudity", "child_safety"}
 
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """A demo account and its password, shown once on first start."""
+    """A demo account and its password, printed on first start and kept owner-only in
+    demo-logins.txt in the data dir (app/demo/logins.py)."""
 
     username: str
     role: str
@@ -63,20 +60,32 @@ class DemoLogin:
 
 
 def seed_demo(
-    store: LocalStore, policies: PolicySet, seed: int = 7
+    store: LocalStore,
+    policies: PolicySet,
+    seed: int = 7,
+    progress: Progress = quiet,
+    count: int = CASE_COUNT,
 ) -> tuple[IntakeReport, list[DemoLogin]]:
-    """Create the demo users and cases; returns the intake report and the logins."""
+    """Create the demo users and `count` cases; returns the intake report and the logins.
+
+    progress hears one line per step (users, reports and media written, intake)."""
     logins = _users(store)
+    progress(f"demo people: {len(logins)} logins")
     with tempfile.TemporaryDirectory(prefix="veil-demo-") as tmp:
         folder = Path(tmp)
-        feed = write_demo_feed(folder, policies, store.clock.now(), seed)
+        feed = write_demo_feed(folder, policies, store.clock.now(), seed, count)
+        media = sum(1 for p in folder.iterdir() if p != feed)
+        progress(f"demo reports: {count} written, with {media} media files")
         report = Intake(store, policies, actor="intake").import_file(feed, folder)
+        progress(f"intake: {report.summary()}")
     return report, logins
 
 
-def write_demo_feed(folder: Path, policies: PolicySet, now: datetime, seed: int = 7) -> Path:
+def write_demo_feed(
+    folder: Path, policies: PolicySet, now: datetime, seed: int = 7, count: int = CASE_COUNT
+) -> Path:
     """The demo reports as a JSONL file in folder, their media beside it (for any intake)."""
-    lines = _cases(folder, policies, now, np.random.default_rng(seed))
+    lines = _cases(folder, policies, now, np.random.default_rng(seed), count)
     feed = folder / "demo-reports.jsonl"
     feed.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     return feed
@@ -93,64 +102,88 @@ def _users(store: LocalStore) -> list[DemoLogin]:
 
 
 def _cases(
-    folder: Path, policies: PolicySet, now: datetime, rng: np.random.Generator
+    folder: Path, policies: PolicySet, now: datetime, rng: np.random.Generator, count: int
 ) -> list[dict]:
     categories = policies.ids()
     queues = bundled_queues(policies)
     lines = []
-    for n in range(CASE_COUNT):
+    jobs: list[Callable[[], None]] = []
+    for n in range(count):
         category = categories[n % len(categories)]
         policy = policies[category]
         severity = 1 + (n // len(categories)) % len(policy.severity_labels)
         subcategory = list(policy.subcategories)[n % len(policy.subcategories)]
-        sev_label = policy.severity_labels[severity]
         # On time, near the deadline or past it, against this case's own SLA.
         sla = queues.route(category, severity).sla_minutes[severity]
         reported = reported_at_for(now, sla, rng)
+        media, job = _media_for(folder, n, category, severity, rng)
+        if job is not None:
+            jobs.append(job)
+        # A text-only report always has its text; others quote it now and then.
+        words = report_words(category, rng, with_text=not media or n % 3 == 0)
         lines.append(
             {
                 "external_id": f"demo-{n + 1:04d}",
                 "category": category,
                 "subcategory": subcategory,
                 "severity": severity,
-                "title": f"{policy.subcategories[subcategory]} · {sev_label}",
-                "report_reason": f"{int(rng.integers(1, 40))} users: {policy.name.lower()}",
-                "text": TEXTS[category] if n % 3 == 0 else "",
+                "title": words.title,
+                "report_reason": words.report_reason,
+                "text": words.text,
                 "reported_at": iso(reported),
-                "report_count": int(rng.integers(1, 60)),
-                "media": _media_for(folder, n, category, severity, rng),
+                "report_count": words.report_count,
+                "media": media,
             }
         )
+    _run_all(jobs)
     return lines
+
+
+def _run_all(jobs: list[Callable[[], None]]) -> None:
+    """Draw and encode the media on every core: OpenCV and numpy let go of the GIL, and each
+    job has its own seed, so the files do not depend on the order they are written in."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for done in [pool.submit(job) for job in jobs]:
+            done.result()
 
 
 def _media_for(
     folder: Path, n: int, category: str, severity: int, rng: np.random.Generator
-) -> list[str]:
+) -> tuple[list[str], Callable[[], None] | None]:
+    """The media file names of case n, and the job that writes them (run later, in parallel)."""
     if n % 10 == 3:
-        return []  # text-only case
+        return [], None  # text-only case
     if n % 13 == 5:
         name = f"clip-{n:04d}.mp4"
-        write_video(folder / name, red=category in GRAPHIC, seed=n)
-        return [name]
+        return [name], partial(write_video, folder / name, category in GRAPHIC, n)
     cluster = cluster_of(n)
     if cluster is not None:
         # A near-duplicate: the cluster's picture, slightly cropped, noisy, re-encoded.
         name, member = cluster
         index = list(CLUSTERS).index(name)
-        base = standin_image(np.random.default_rng(99 + index), 3) if n % 8 == 7 else None
-        base = distinct_crop(200 + 4 * index) if base is None else base
         file = f"{name}-{member}.{'jpg' if member % 2 else 'png'}"
-        write_picture(folder / file, near_duplicate(base, member, index))
-        return [file]
+        return [file], partial(_write_cluster_member, folder / file, n, index, member)
     if category in GRAPHIC:
         name = f"standin-{n:04d}.png"
-        cv2.imwrite(str(folder / name), standin_image(rng, severity)[:, :, ::-1])
-        return [name]
+        seed = int(rng.integers(2**32))
+        return [name], partial(_write_standin, folder / name, seed, severity)
     # A crop of a safe photo that no other case gets: unrelated cases must not cluster.
     name = f"photo-{n:04d}.png"
-    write_picture(folder / name, distinct_crop(n))
-    return [name]
+    return [name], partial(_write_photo, folder / name, n)
+
+
+def _write_cluster_member(path: Path, n: int, index: int, member: int) -> None:
+    base = standin_image(np.random.default_rng(99 + index), 3) if n % 8 == 7 else None
+    base = distinct_crop(200 + 4 * index) if base is None else base
+    write_picture(path, near_duplicate(base, member, index))
+
+
+def _write_photo(path: Path, n: int) -> None:
+    write_picture(path, distinct_crop(n))
+
+
+def _write_standin(path: Path, seed: int, severity: int) -> None:
+    cv2.imwrite(str(path), standin_image(np.random.default_rng(seed), severity)[:, :, ::-1])
 
 
 def standin_image(
@@ -158,7 +191,8 @@ def standin_image(
 ) -> np.ndarray:
     """A procedural "graphic" stand-in (RGB): dark noise, shapes and red splashes, no content."""
     h, w = size
-    img = (rng.normal(60, 25, (h, w, 3))).clip(0, 255).astype(np.uint8)
+    noise = rng.standard_normal((h, w, 3), dtype=np.float32) * 25 + 60
+    img = noise.clip(0, 255).astype(np.uint8)
     for _ in range(6 + 4 * severity):
         center = (int(rng.integers(0, w)), int(rng.integers(0, h)))
         color = (int(rng.integers(120, 255)), int(rng.integers(0, 60)), int(rng.integers(0, 60)))

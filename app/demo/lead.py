@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from app.demo.lead_work import Person, TeamDay, WorkItem
+from app.demo.progress import Progress, quiet
 from app.domain.people import Accounts
 from app.domain.policies import PolicySet
 from app.log.clock import Clock
@@ -36,6 +37,7 @@ from app.quality.sampling import SamplingRule
 from db.models import QaAudit
 
 HISTORY_DAYS = 21
+PROGRESS_EVERY = 5  # working days between two progress lines
 PENDING_AUDIT_DAYS = 3
 # username, display name, accuracy (share of calls matching the right answer), speed factor
 MODERATORS = (
@@ -81,14 +83,21 @@ class LeadDemoReport:
 
 
 def seed_lead_demo(
-    store: LocalStore, policies: PolicySet, seed: int = 11, days: int = HISTORY_DAYS
+    store: LocalStore,
+    policies: PolicySet,
+    seed: int = 11,
+    days: int = HISTORY_DAYS,
+    progress: Progress = quiet,
 ) -> LeadDemoReport:
-    """Write `days` of lead demo history into a store that holds the demo (app/demo/cases.py)."""
+    """Write `days` of lead demo history into a store that holds the demo (app/demo/cases.py).
+
+    progress hears a line every few working days, with the decisions written so far."""
     real_clock: Clock = store.clock
     clock = DemoClock(real_clock.now())
     store.clock = clock
     try:
-        return _History(store, policies, clock, np.random.default_rng(seed)).run(days)
+        history = _History(store, policies, clock, np.random.default_rng(seed), progress)
+        return history.run(days)
     finally:
         store.clock = real_clock
 
@@ -97,9 +106,15 @@ class _History:
     """Writes the history, one working day after another."""
 
     def __init__(
-        self, store: LocalStore, policies: PolicySet, clock: DemoClock, rng: np.random.Generator
+        self,
+        store: LocalStore,
+        policies: PolicySet,
+        clock: DemoClock,
+        rng: np.random.Generator,
+        progress: Progress,
     ) -> None:
         self.store, self.policies, self.clock = store, policies, clock
+        self.progress = progress
         self.today = clock.at.date()
         self.lead = person(store, "lead")
         self.seed = lead_secret(store.data_dir)
@@ -115,15 +130,20 @@ class _History:
         self._at(datetime.combine(days[0], time(7), zone))
         self._set_rules()
         for index, day in enumerate(workdays):
-            self._day(index, datetime.combine(day, time(), zone), day == workdays[-1])
+            self._day(index, datetime.combine(day, time(), zone))
+            if (index + 1) % PROGRESS_EVERY == 0 or index + 1 == len(workdays):
+                self.progress(
+                    f"team history: working day {index + 1} of {len(workdays)}, "
+                    f"{self.report.decisions} decisions"
+                )
         self.report.audits_pending = self._pending()
         return self.report
 
-    def _day(self, index: int, midnight: datetime, last: bool) -> None:
+    def _day(self, index: int, midnight: datetime) -> None:
         self._at(midnight + timedelta(hours=8))
         self.team.ingest(midnight)
         self.report.gold_copies += sum(self._mixer().mix().inserted.values())
-        self.report.decisions += self.team.work(midnight, leave_open=0.3 if last else 0.0)
+        self.report.decisions += self.team.work(midnight)
         if index == 2:
             self._mark_gold(midnight + timedelta(hours=18))
         if index == 6:

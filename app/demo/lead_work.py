@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo.texts import report_words
 from app.domain.kinds import EventKind
 from app.domain.people import Reviewer
 from app.domain.policies import SUBCATEGORY, PolicySet
@@ -98,6 +99,8 @@ class TeamDay:
         hours = self.rng.uniform(8.0, 12.0) if severity == 4 else self.rng.uniform(-14.0, 8.0)
         sub = str(self.rng.choice(list(policy.subcategories)))
         case_id = uuid7()
+        media = self._media_for(category)
+        words = report_words(category, self.rng, with_text=not media)
         payload = {
             "external_id": f"hist-{self._count:05d}",
             "category": category,
@@ -106,12 +109,12 @@ class TeamDay:
             "queue": policy.queue,
             "clearance": policy.clearance,
             "team": "default",
-            "title": f"{policy.subcategories[sub]} · {policy.severity_labels[severity]}",
-            "report_reason": f"{int(self.rng.integers(1, 30))} users: {policy.name.lower()}",
-            "text": "",
+            "title": words.title,
+            "report_reason": words.report_reason,
+            "text": words.text,
             "reported_at": iso(midnight + timedelta(hours=float(hours))),
-            "report_count": int(self.rng.integers(1, 40)),
-            "media": self._media_for(category),
+            "report_count": words.report_count,
+            "media": media,
         }
         self.store.append(
             session, actor="intake", kind=K.CASE_INGESTED, case_id=case_id, payload=payload
@@ -136,10 +139,10 @@ class TeamDay:
 
     # --- work -------------------------------------------------------------------------
 
-    def work(self, midnight: datetime, leave_open: float = 0.0) -> int:
-        """The team works the day's cases, gold copies included; returns how many."""
+    def work(self, midnight: datetime) -> int:
+        """The team works all the day's cases, gold copies included (so no case of the
+        history is left open, ever more overdue, at the top of today's queue)."""
         items = self._todays_items()
-        items = items[: int(len(items) * (1.0 - leave_open))]
         for n, person in enumerate(self.people):
             person.free_at = midnight + timedelta(hours=8, minutes=30 + 3 * n)
         steps: list[Step] = []

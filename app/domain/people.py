@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from app.log.store import LocalStore
 from db.models import User
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
+MIN_PASSWORD = 8
+log = logging.getLogger(__name__)
 
 
 class Role(StrEnum):
@@ -109,6 +112,12 @@ def verify_password(password: str, stored: str) -> bool:
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
 
 
+def check_password(password: str) -> None:
+    """The password rule every account follows; AccountError naming it when broken."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+
+
 class Accounts:
     """The local user table."""
 
@@ -128,8 +137,7 @@ class Accounts:
             raise AccountError(f"user name {username!r}: use letters, digits, - and _")
         if role not in set(Role):
             raise AccountError(f"role {role!r}: expected one of {', '.join(Role)}")
-        if len(password) < 8:
-            raise AccountError("password: at least 8 characters")
+        check_password(password)
         with self._store.transaction() as session:
             if session.get(User, username) is not None:
                 raise AccountError(f"user {username!r} already exists")
@@ -153,6 +161,39 @@ class Accounts:
         if user is None or user.disabled or not verify_password(password, user.password_hash):
             raise AuthError("wrong user name or password")
         return reviewer_of(user)
+
+    def require(self, username: str) -> None:
+        """AccountError unless username is an account of this store."""
+        with self._store.transaction() as session:
+            if session.get(User, username) is None:
+                raise AccountError(f"user {username!r}: no such user in this store")
+
+    def set_password(self, username: str, password: str) -> None:
+        """Give an existing account a new password (an administrator's act, no old one).
+
+        Raises:
+            AccountError: no such user, or the password breaks the rules of `add`.
+        """
+        check_password(password)
+        with self._store.transaction() as session:
+            user = session.get(User, username)
+            if user is None:
+                raise AccountError(f"user {username!r}: no such user in this store")
+            user.password_hash = hash_password(password)
+        log.warning("password of user %s changed", username)
+
+    def change_password(self, username: str, current: str, new: str) -> None:
+        """A person changes their own password, proving the current one first.
+
+        Raises:
+            AuthError: the current password is wrong (or the account disabled).
+            AccountError: the new password breaks the rules of `add`.
+        """
+        try:
+            self.authenticate(username, current)
+        except AuthError:
+            raise AuthError("the current password is not right") from None
+        self.set_password(username, new)
 
     def count(self) -> int:
         """How many accounts exist."""

@@ -1,4 +1,4 @@
-"""`python -m app.hub serve|user add|user disable|user unlock`: the hub without the workstation."""
+"""`python -m app.hub serve|user add|passwd|disable|unlock`: the hub without the workstation."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--team", default="default")
     add.add_argument("--clearance", action="append", default=[], dest="clearances")
     add.add_argument("--password", required=True)
+    passwd = user.add_parser("passwd", help="set a user's new password (revokes their tokens)")
+    passwd.add_argument("username")
+    passwd.add_argument("--db", default="sqlite:///hub.db")
+    passwd.add_argument("--password", required=True)
     disable = user.add_parser("disable", help="disable a user and revoke their tokens")
     disable.add_argument("username")
     disable.add_argument("--db", default="sqlite:///hub.db")
@@ -52,6 +56,8 @@ def main(argv: list[str]) -> int:
             cli.user_add(
                 args.db, args.username, args.role, args.team, args.clearances, args.password
             )
+        elif args.action == "passwd":
+            cli.user_passwd(args.db, args.username, args.password)
         elif args.action == "unlock":
             cli.user_unlock(args.db, args.username, args.address)
         else:

@@ -66,8 +66,7 @@ def create_user(
 ) -> None:
     """Insert a user; 409 when the username is taken."""
     validate_user(username, role, team, clearances)
-    if len(password) < MIN_PASSWORD:
-        raise HubError(422, f"password must have at least {MIN_PASSWORD} characters")
+    check_password(password)
     if conn.scalar(select(User.username).where(User.username == username)) is not None:
         raise HubError(409, f"user {username!r} exists")
     conn.execute(
@@ -81,6 +80,24 @@ def create_user(
             created_at=now_ms,
         )
     )
+
+
+def check_password(password: str) -> None:
+    """The hub's password rule; 422 naming it when broken."""
+    if len(password) < MIN_PASSWORD:
+        raise HubError(422, f"password must have at least {MIN_PASSWORD} characters")
+
+
+def set_password(conn: Connection, username: str, password: str) -> None:
+    """Give a user a new password and revoke their tokens (every session signs in
+    again with it); 404 when unknown, 422 when the password breaks the rule."""
+    check_password(password)
+    done = conn.execute(
+        update(User).where(User.username == username).values(password_hash=hash_password(password))
+    )
+    if done.rowcount == 0:
+        raise HubError(404, f"no user {username!r}")
+    conn.execute(delete(Token).where(Token.username == username))
 
 
 def disable_user(conn: Connection, username: str) -> None:

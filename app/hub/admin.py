@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from app.hub.accounts import create_user, disable_user
+from app.hub.accounts import create_user, disable_user, set_password
 from app.hub.app import create_app
 from app.hub.blobs import GRACE_ENV, SweepReport, grace_seconds, sweep
 from app.hub.context import DEFAULT_TOKEN_TTL
@@ -90,6 +90,17 @@ def user_disable(db_url: str, username: str) -> None:
         upgrade(engine)
         with write_transaction(engine) as conn:
             disable_user(conn, username)
+    finally:
+        engine.dispose()
+
+
+def user_passwd(db_url: str, username: str, password: str) -> None:
+    """Set a user's new password directly in the hub database; their tokens are revoked."""
+    engine = open_hub_engine(db_url)
+    try:
+        upgrade(engine)
+        with write_transaction(engine) as conn:
+            set_password(conn, username, password)
     finally:
         engine.dispose()
 

@@ -16,6 +16,7 @@ from app.hub.accounts import (
     find_user,
     issue_token,
     principal_of,
+    set_password,
 )
 from app.hub.context import Caller, Context, iso_ms
 from app.hub.errors import HubError
@@ -32,6 +33,7 @@ from app.hub.schemas import (
     LoginRequest,
     LoginResponse,
     NewUser,
+    PasswordChange,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -111,6 +113,33 @@ def release_case(ctx: Context, user: Caller, case_id: str) -> dict[str, bool]:
 def intake_cases(ctx: Context, user: Caller, body: IntakeRequest) -> IntakeResponse:
     """Bring new cases in as case.ingested events (analysts and leads)."""
     return intake.intake(ctx.engine, user, body.cases, ctx.now_ms())
+
+
+@router.post("/me/password")
+def change_own_password(
+    ctx: Context, request: Request, user: Caller, body: PasswordChange
+) -> LoginResponse:
+    """The caller changes their own password, proving the current one under the sign-in
+    limits (a wrong one counts as a failed sign-in: 403, and 429 once locked out); every
+    token of theirs is revoked and this session gets a new one."""
+    peer = request.client.host if request.client else None
+    address = client_address(peer, request.headers.get("x-forwarded-for"), ctx.login)
+    now = ctx.now_ms()
+    try:
+        throttle.sign_in(ctx.engine, ctx.login, user.username, body.current, address, now)
+    except HubError as exc:
+        if exc.status != 401:
+            raise
+        # 403, not 401: the token is good, the current password is what was wrong.
+        raise HubError(403, "the current password is not right") from None
+    with write_transaction(ctx.engine) as conn:
+        set_password(conn, user.username, body.new)
+        expires = ctx.now_ms() + int(ctx.token_ttl * 1000)
+        token = issue_token(conn, user.username, expires)
+        row = find_user(conn, user.username)
+    if row is None:  # removed between the two transactions: nothing to sign in to
+        raise HubError(404, f"no user {user.username!r}")
+    return LoginResponse(token=token, expires_at=iso_ms(expires), user=_info(principal_of(row)))
 
 
 @router.post("/users", status_code=201)

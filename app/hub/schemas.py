@@ -47,6 +47,13 @@ class NewUser(UserInfo):
     password: str = Field(max_length=1024)
 
 
+class PasswordChange(BaseModel):
+    """POST /v1/me/password: the caller's current password, and the new one."""
+
+    current: str = Field(max_length=1024)
+    new: str = Field(max_length=1024)
+
+
 class PushRequest(BaseModel):
     """One device's events (EventRecord.to_wire dicts) in device_seq order."""
 

@@ -134,7 +134,16 @@ class HubClient:
     def login(self, username: str, password: str) -> Login:
         """Log in; the client then uses the new token. HubRejected(401) when refused."""
         body = {"username": username, "password": password}
-        data = self._json("POST", "/v1/auth/login", json=body, auth=False)
+        return self._login(self._json("POST", "/v1/auth/login", json=body, auth=False))
+
+    def change_password(self, current: str, new: str) -> Login:
+        """Change the token holder's own password; the hub revokes their tokens and hands
+        this client a new one. HubRejected: 403 wrong current, 422 new breaks a rule, 429
+        locked out after failed tries."""
+        body = {"current": current, "new": new}
+        return self._login(self._json("POST", "/v1/me/password", json=body))
+
+    def _login(self, data: dict[str, Any]) -> Login:
         user = data["user"]
         self.token = data["token"]
         return Login(

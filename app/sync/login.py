@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import json
 
-from app.domain.people import Accounts, AuthError, Reviewer, Role, hash_password
+from app.domain.people import AccountError, Accounts, AuthError, Reviewer, Role, hash_password
 from app.log.clock import iso
 from app.log.store import LocalStore
-from app.sync.client import HubClient, HubRejected, HubUnreachable, HubUntrusted, Login
+from app.sync.client import (
+    AuthExpired,
+    HubClient,
+    HubRejected,
+    HubUnreachable,
+    HubUntrusted,
+    Login,
+)
 from app.sync.link import HubLink, LinkError
 from app.sync.trust import HubTrust
 from db.models import User
@@ -53,6 +60,30 @@ class HubAccounts:
             raise AuthError(f"the hub refused the login: {exc.reason}") from None
         self.offline = False
         return remember_login(self.store, self.link, login, password)
+
+    def change_password(self, username: str, current: str, new: str) -> None:
+        """Change username's own password on the hub (online only), keep the new token and
+        refresh the offline copy with the new password.
+
+        Raises:
+            AuthError: the current password is wrong, or sign-in is locked for now.
+            AccountError: the hub refused the new password, or cannot be reached now.
+        """
+        url, token = self.link.url, self.link.token(username)
+        if url is None or token is None:
+            raise AccountError(f"{username} is not signed in to a hub here; sign in again first")
+        try:
+            with HubClient(url, timeout=self.timeout, trust=self.link.trust, token=token) as client:
+                login = client.change_password(current, new)
+        except (HubUnreachable, HubUntrusted) as exc:
+            raise AccountError(f"the hub cannot be reached, nothing was changed ({exc})") from None
+        except AuthExpired:
+            raise AccountError("your hub sign-in has expired: sign in again first") from None
+        except HubRejected as exc:
+            if exc.status in (403, 429):
+                raise AuthError(exc.reason) from None
+            raise AccountError(exc.reason) from None
+        remember_login(self.store, self.link, login, new)
 
 
 def connect(store: LocalStore, link: HubLink, url: str, trust: HubTrust | None = None) -> None:

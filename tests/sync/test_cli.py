@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,50 @@ def test_import_into_the_hub(
     assert json.loads(out.splitlines()[0])["title"]
     again = run(capsys, *args, *hub_args)
     assert "0 case(s) created" in again[1]
+
+
+def test_hub_demo_keeps_the_new_logins_owner_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, hub: HubProcess, team: TeamOnHub
+) -> None:
+    folder = tmp_path / "lead"
+    login(capsys, folder, hub.base_url, team.lead)
+    status, out, err = run(capsys, "--data-dir", str(folder), "hub", "demo", "--cases", "6")
+    assert status == 0, err
+    saved = folder / "demo-logins.txt"
+    assert saved.stat().st_mode & 0o777 == 0o600 and str(saved) in out
+    printed = [line for line in out.splitlines() if re.search(r" user \S+ +password ", line)]
+    assert len(printed) == 2 and all(line in saved.read_text().splitlines() for line in printed)
+    assert "veil hub user passwd" in saved.read_text()
+    status, out, _ = run(capsys, "--data-dir", str(folder), "hub", "demo", "--cases", "6")
+    assert status == 0 and "(existed already)" in out
+    assert saved.read_text().count("password mod-") == 1  # the earlier passwords are kept
+
+
+def test_a_hub_person_changes_their_own_password(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, hub: HubProcess, team: TeamOnHub
+) -> None:
+    from app.domain.people import Accounts, AuthError
+    from app.log.store import LocalStore
+    from app.sync.client import HubClient, HubRejected
+    from app.sync.link import HubLink
+    from app.sync.login import HubAccounts
+
+    mod = team.user("moderator")
+    folder, new = tmp_path / "one", "a-brand-new-password"
+    login(capsys, folder, hub.base_url, mod)
+    store = LocalStore(folder)
+    try:
+        link = HubLink(folder)
+        accounts = HubAccounts(store, link)
+        with pytest.raises(AuthError, match="current password is not right"):
+            accounts.change_password(mod.username, "not-my-password", new)
+        accounts.change_password(mod.username, PASSWORD, new)
+        assert link.token(mod.username) not in (None, mod.token)  # a new token, kept here
+        assert Accounts(store).authenticate(mod.username, new)  # the offline copy follows
+    finally:
+        store.close()
+    with HubClient(hub.base_url) as client:
+        with pytest.raises(HubRejected):
+            client.login(mod.username, PASSWORD)
+        assert client.login(mod.username, new).user.username == mod.username
+    assert run(capsys, "--data-dir", str(folder), "sync")[0] == 0  # the new token works

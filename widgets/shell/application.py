@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.cli.main import format_logins, policies
+from app.cli.main import policies, seed_everything, step_printer
 from app.demo.cases import seed_demo
-from app.demo.lead import seed_lead_demo
+from app.demo.logins import logins_banner, save_logins
 from app.domain.people import Accounts, Reviewer
 from app.domain.policies import PolicySet
 from app.log.logs import setup_logging
@@ -27,6 +27,7 @@ from widgets.incidents import feature as incidents
 from widgets.media.media_view import CanvasState
 from widgets.network import feature as networks
 from widgets.qa import feature as lead_tools
+from widgets.shell import password
 from widgets.shell.dialogs import LoginDialog
 from widgets.shell.errors import excepthook
 from widgets.shell.main_window import MainWindow
@@ -44,6 +45,7 @@ FEATURES: list[Callable[[MainWindow], None]] = [
     sync_feature.install,  # hub status, sync now, work ahead, conflicts
     incidents.install,  # incident room, roles in the status bar, surge-queue matching
     networks.install,  # coordinated networks: the investigation workspace
+    password.install,  # Tools > Change password…
 ]
 
 
@@ -69,15 +71,8 @@ def open_workstation_store(folder: Path, policy_set: PolicySet) -> LocalStore:
     # A hub workstation starts empty and gets its cases from the hub.
     if Accounts(store).count() == 0 and not sync_feature.hub_workstation(store):
         print(f"First start: seeding demo data into {folder} …", flush=True)
-        report, logins = seed_demo(store, policy_set)
-        print(report.summary())
-        # Lead tools: weeks of team history for QA, dashboards and audits.
-        print(seed_lead_demo(store, policy_set).summary(), flush=True)
-        text = format_logins(logins)
-        print(text, flush=True)
-        note = folder / "demo-logins.txt"
-        note.write_text(text + "\n", encoding="utf-8")
-        note.chmod(0o600)
+        logins = seed_everything(store, policy_set, step_printer())
+        print(logins_banner(logins, save_logins(folder, logins)), flush=True)
     return store
 
 
