@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QDialog,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -497,3 +499,18 @@ def test_a_focused_field_in_a_scroll_area_scrolls_into_view(qtbot: QtBot) -> Non
     qtbot.waitUntil(lambda: area.verticalScrollBar().value() > 0, timeout=2000)
     top = fields[-1].mapTo(area.viewport(), fields[-1].rect().topLeft()).y()
     assert 0 <= top < area.viewport().height()
+
+
+def test_wellbeing_letters_typed_in_a_dialog_stay_in_the_dialog(
+    qtbot: QtBot, open_window: Callable[[str], MainWindow]
+) -> None:
+    """O, V and T are the viewer's keys only in the main window: a dialog's field types them."""
+    win = open_window("moderator")
+    dialog = QDialog(win)
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+    dialog.show()
+    qtbot.keyClicks(field, "vote")
+    assert field.text() == "vote"
+    assert win.case_view.media.reveal_mode is None
+    dialog.close()

@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.people import Role
 from app.log.paths import resources_dir
@@ -93,6 +93,8 @@ class ViewerKeys(QObject):
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
+        if not self._in_window(watched):
+            return False  # a key typed in a dialog or another window is that window's
         if not isinstance(event, QKeyEvent) or not self._ours(event):
             return False
         if event.isAutoRepeat():
@@ -103,6 +105,11 @@ class ViewerKeys(QObject):
             return True
         self._press[Qt.Key(event.key())]()
         return True
+
+    def _in_window(self, watched: QObject) -> bool:
+        if isinstance(watched, QWidget):
+            return watched.window() is self._window
+        return watched is self._window.windowHandle()
 
     def keys(self) -> frozenset[Qt.Key]:
         """The keys this filter reads."""
