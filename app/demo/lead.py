@@ -214,6 +214,6 @@ def _moderators(store: LocalStore) -> list[Person]:
     for username, display, accuracy, speed in MODERATORS:
         # History-only accounts: the random password is never shown or stored in clear.
         password = secrets.token_urlsafe(18)
-        reviewer = accounts.add(username, password, "moderator", f"{display} (moderator)")
+        reviewer = accounts.add(username, password, "moderator", display)
         people.append(Person(reviewer, accuracy, speed))
     return people

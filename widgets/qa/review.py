@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import Words
 from app.log.store import LocalStore
 from app.qa.blind import AuditItem, BlindReview, OriginalDecision
+from app.qa.people import team_words
 from app.review.reviewdesk import AccessDenied, FormError
 from widgets.qa.case import ActionPicker, CaseContentView
 from widgets.shell.tasks import TaskRunner
@@ -50,6 +52,7 @@ class BlindReviewWindow(QWidget):
         self.setObjectName("blindReview")
         self.setWindowTitle("Veil — QA blind re-review")
         self.desk = desk
+        self.words: Words = team_words(store, desk.policies)
         self.current: str | None = None
         self.original: OriginalDecision | None = None
         policies = desk.policies
@@ -164,9 +167,12 @@ class BlindReviewWindow(QWidget):
         self.original = self.desk.original(decision_event_id)
         o = self.original
         fields = "; ".join(f"{k}: {v}" for k, v in o.fields.items() if k != "rationale")
+        words = self.words
+        sub = words.subcategory(o.policy, o.subcategory)
         self.original_text.setText(
-            f"{o.reviewer} decided <b>{o.action}</b> under {o.policy}"
-            f"{' (' + o.subcategory + ')' if o.subcategory else ''} at {o.decided_at[:16]}."
+            f"{words.person(o.reviewer)} decided <b>{words.action(o.action, o.policy)}</b> "
+            f"under {words.policy(o.policy)}{' (' + sub + ')' if sub else ''} "
+            f"at {o.decided_at[:16].replace('T', ' ')}."
             f"<br>Rationale: {o.rationale or '(none)'}{'<br>' + fields if fields else ''}"
         )
         own = self.desk.own_call(decision_event_id)
