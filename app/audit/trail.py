@@ -53,6 +53,7 @@ class TrailRow:
     case_id: str | None
     case_title: str
     summary: str
+    case_no: int | None = None
 
 
 class AuditTrail:
@@ -78,12 +79,17 @@ class AuditTrail:
     def rows(self, local_ids: Sequence[int]) -> dict[int, TrailRow]:
         """Rows for these ids (missing or hidden ones are absent)."""
         query = (
-            select(Event, Case.title)
+            select(Event, Case.title, Case.case_no)
             .outerjoin(Case, Case.case_id == Event.case_id)
             .where(Event.id.in_(list(local_ids)), self._visible())
         )
         with self._store.read() as session:
-            return {ev.id: _row(ev, title) for ev, title in session.execute(query)}
+            return {ev.id: _row(ev, title, no) for ev, title, no in session.execute(query)}
+
+    def case_id_of(self, case_no: int) -> str | None:
+        """The case id behind a case number people read (`#1042`), if this store has it."""
+        with self._store.read() as session:
+            return session.scalar(select(Case.case_id).where(Case.case_no == case_no))
 
     def record(self, local_id: int) -> EventRecord:
         """The whole event, chain fields included; KeyError when absent or hidden."""
@@ -135,7 +141,7 @@ def _conditions(f: TrailFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _row(ev: Event, title: str | None) -> TrailRow:
+def _row(ev: Event, title: str | None, case_no: int | None = None) -> TrailRow:
     return TrailRow(
         ev.id,
         ev.event_id,
@@ -145,6 +151,7 @@ def _row(ev: Event, title: str | None) -> TrailRow:
         ev.case_id,
         title or "",
         summarise(ev.kind, json.loads(ev.payload)),
+        case_no,
     )
 
 

@@ -71,7 +71,8 @@ class LeadTools:
 
     def show_audit_trail(self) -> None:
         """The audit trail (leads: everything; analysts: their cases)."""
-        self._show("audit", lambda: AuditView(AuditTrail(self.store, self.person)))
+        names = display_names(self.store)
+        self._show("audit", lambda: AuditView(AuditTrail(self.store, self.person), names))
 
     # --- leads ------------------------------------------------------------------------
 
