@@ -60,29 +60,30 @@ def open_window(store: LocalStore, login: DemoLogin, folder: Path) -> MainWindow
 def shoot_role(
     store: LocalStore, login: DemoLogin, folder: Path, extra: Callable[[MainWindow], None]
 ) -> None:
-    """One role's main window, then whatever else that role's screenshots show."""
+    """One role's main window and what else that role's screenshots show."""
     window = open_window(store, login, folder)
-    save(window, f"window-{login.role}")
     extra(window)
     window.close()
     QApplicationWait.pool_idle()
 
 
 def analyst_extra(window: MainWindow) -> None:
-    """The analyst's history of the case on screen (H)."""
+    """The analyst's window on the history of the case on screen (H)."""
     window.toggle_history()
-    save(window, "window-analyst-history")
+    save(window, "window-analyst")
 
 
 def moderator_extra(window: MainWindow) -> None:
-    """The break screen over the whole window (B)."""
+    """The moderator's window, then the break screen over it (B)."""
+    save(window, "window-moderator")
     window.loop.take_break_now()
     save(window, "break-screen")
     window.loop.breaks.hide()
 
 
 def lead_extra(window: MainWindow) -> None:
-    """The dashboard and the blind re-review list."""
+    """The lead's window, the dashboard and the blind re-review list."""
+    save(window, "window-lead")
     tools = window.lead_tools  # type: ignore[attr-defined]
     tools.show_dashboard()
     dashboard = tools.windows["dashboard"]
@@ -95,8 +96,8 @@ def lead_extra(window: MainWindow) -> None:
     review = tools.windows["review"]
     assert isinstance(review, BlindReviewWindow)
     review.resize(*SIZE)
-    QApplicationWait.until(lambda: not tools._drawing and review.items.count() > 0, 60000)
-    review.reload()
+    if not QApplicationWait.until(lambda: review.items.count() > 0, 60000):
+        raise RuntimeError("nothing was drawn for QA")
     QApplicationWait.until(lambda: review.case.media.state is not CanvasState.LOADING)
     save(review, "blind-review")
     review.close()

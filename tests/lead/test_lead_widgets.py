@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QBarSeries, QLineSeries, QValueAxis
+from PySide6.QtCharts import QBarSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.modeltest import ModelTester
@@ -76,7 +76,7 @@ def test_the_backlog_chart_keeps_counts_and_hours_on_their_own_axes(
 ) -> None:
     chart = dashboard.cards["backlog"].view.chart()
     bars = next(s for s in chart.series() if isinstance(s, QBarSeries))
-    ages = next(s for s in chart.series() if isinstance(s, QLineSeries))
+    ages = next(s for s in chart.series() if isinstance(s, QScatterSeries))
     (count_axis,) = [a for a in bars.attachedAxes() if isinstance(a, QValueAxis)]
     (hour_axis,) = [a for a in ages.attachedAxes() if isinstance(a, QValueAxis)]
     assert count_axis is not hour_axis
@@ -129,6 +129,9 @@ def test_a_blind_re_review_cannot_see_the_original_before_submitting(
         reviewer not in window.original_text.text() and original not in window.original_text.text()
     )
     assert all(reviewer not in window.items.item(i).text() for i in range(window.items.count()))
+    # The case number leads the list entry and the case header.
+    assert re.match(r"#\d+  ", window.items.currentItem().text())
+    assert window.case.title.text().startswith(window.items.currentItem().text().split()[0])
     with pytest.raises(BlindnessError):
         desk.original(decision)
     window.own.group.buttons()[0].click()

@@ -60,8 +60,9 @@ def backlog_chart(
     backlog in hours (points, right axis): a count and a duration never share an axis."""
     chart = new_chart("Backlog by queue (open now)", dark)
     open_set = QBarSet("Open cases")
-    age = QLineSeries()
+    age = QScatterSeries()  # a point per queue: ages of different queues are not a line
     age.setName("Median age (hours, right axis)")
+    age.setMarkerSize(9.0)
     for i, q in enumerate(queues):
         open_set.append(q.backlog.n_open)
         age.append(i, round((q.backlog.median_s or 0.0) / 3600.0, 1))
@@ -71,13 +72,14 @@ def backlog_chart(
     counts = _bars(chart, series, _queue_names(queues, names))
     counts.setTitleText("Cases")
     age.setColor(SECOND)
-    age.setPointsVisible(True)
+    age.setBorderColor(SECOND)
     chart.addSeries(age)
     hours = QValueAxis()
     hours.setTitleText("Hours")
     hours.setLabelFormat("%.0f")
     hours.setRange(0.0, max(max((p.y() for p in age.points()), default=1.0) * 1.1, 4.0))
     hours.applyNiceNumbers()
+    hours.setGridLineVisible(False)  # the counts' grid is the one to read across
     chart.addAxis(hours, Qt.AlignmentFlag.AlignRight)
     age.attachAxis(chart.axes(Qt.Orientation.Horizontal)[0])
     age.attachAxis(hours)
@@ -190,7 +192,7 @@ def _bars(chart: QChart, series: QBarSeries, names: list[str]) -> QValueAxis:
     chart.addSeries(series)
     x = QBarCategoryAxis()
     x.append(names or ["-"])
-    x.setLabelsAngle(-30)
+    x.setLabelsAngle(-90)
     y = QValueAxis()
     y.setLabelFormat("%d")
     top = max((s.at(i) for s in series.barSets() for i in range(s.count())), default=1.0)

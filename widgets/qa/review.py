@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.words import Words
+from app.domain.words import Words, case_number
 from app.log.store import LocalStore
 from app.qa.blind import AuditItem, BlindReview, OriginalDecision
 from app.qa.people import team_words
@@ -231,7 +231,8 @@ class BlindReviewWindow(QWidget):
 
 def _list_item(item: AuditItem) -> QListWidgetItem:
     why = REASONS.get(item.reason, item.reason)
-    text = f"{item.title}\n{why} · {STAGES[item.stage]} · drawn {item.assigned_at[:10]}"
+    title = f"{case_number(item.case_no)}  {item.title}"
+    text = f"{title}\n{why} · {STAGES[item.stage]} · drawn {item.assigned_at[:10]}"
     entry = QListWidgetItem(text)
     entry.setData(DecisionRole, item.decision_event_id)
     return entry

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.priority import SlaState, countdown, sla_state
+from app.domain.words import case_number
 from app.log.clock import parse_iso
 from app.review.reviewdesk import CaseRow
 
@@ -435,7 +436,7 @@ class QueueModel(QAbstractTableModel):
         values = (
             "",
             f"S{row.severity}",
-            row.title,
+            f"{case_number(row.case_no)}  {row.title}",
             self._policy_names.get(row.category, row.category),
             self._queue_names.get(row.queue, row.queue),
             status,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.people import Role
+from app.domain.words import case_number
 from app.log.changes import Change
 from app.review.queue_view import QueueSource
 from app.review.reviewdesk import CaseDetail, FormError, ReviewDesk
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.queue_panel = self._make_queue_panel()
         self.case_view = CaseView(desk.store.blobs, runner)
         self.panel = DecisionPanel()
+        self.panel.words = desk.words()
         self.history = CaseHistoryPanel(desk)
         self.loop = ReviewLoop(desk, runner, self)
         # N claims from the queue picked on the left ("All my queues": from every one).
@@ -268,7 +270,9 @@ class MainWindow(QMainWindow):
             log.warning("assigning case %s to %s refused: %s", shown.row.case_id, username, exc)
             self.statusBar().showMessage(f"Not assigned: {exc}", 6000)
         else:
-            self.statusBar().showMessage(f"Assigned #{shown.row.case_no} to {username}", 5000)
+            self.statusBar().showMessage(
+                f"Assigned {case_number(shown.row.case_no)} to {username}", 5000
+            )
         self.refresh_queue()
 
     def link_case(self) -> None:
