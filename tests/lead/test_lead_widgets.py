@@ -17,7 +17,7 @@ from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
 from app.log.store import LocalStore
 from app.qa.blind import BlindnessError, BlindReview
-from app.qa.people import display_names, person
+from app.qa.people import display_names, person, team_words
 from db.models import QaAudit
 from widgets.dashboard import DashboardWindow
 from widgets.dashboard.scorecards import ScorecardModel
@@ -152,10 +152,11 @@ def test_a_blind_re_review_cannot_see_the_original_before_submitting(
 
 
 def test_the_audit_view_filters_by_person_and_kind(
-    qtbot: QtBot, lead_store: LocalStore, lead: Reviewer
+    qtbot: QtBot, lead_store: LocalStore, lead: Reviewer, policies: PolicySet
 ) -> None:
     make_app()
-    view = AuditView(AuditTrail(lead_store, lead), display_names(lead_store))
+    words = team_words(lead_store, policies)
+    view = AuditView(AuditTrail(lead_store, lead, words), display_names(lead_store))
     qtbot.addWidget(view)
     view.show()
     everything = view.model.rowCount()
@@ -170,6 +171,10 @@ def test_the_audit_view_filters_by_person_and_kind(
     }
     # People by display name, kinds by their feature's label (the stored kind as tooltip).
     assert texts == {"Amara", "Decided"}
+    what = {view.model.index(r, 4).data() for r in range(rows)}
+    labels = {p.name for p in policies}
+    assert all(w.startswith("decided ") and w.split(" under ")[1] in labels for w in what), what
+    assert not any("_" in w for w in what), what
     assert view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == "decision.recorded"
     assert view.kind.currentText() == "Decided"
     # The When column is never cut.

@@ -71,8 +71,9 @@ class LeadTools:
 
     def show_audit_trail(self) -> None:
         """The audit trail (leads: everything; analysts: their cases)."""
-        names = display_names(self.store)
-        self._show("audit", lambda: AuditView(AuditTrail(self.store, self.person), names))
+        words = team_words(self.store, self.policies)
+        trail = AuditTrail(self.store, self.person, words)
+        self._show("audit", lambda: AuditView(trail, display_names(self.store)))
 
     # --- leads ------------------------------------------------------------------------
 
