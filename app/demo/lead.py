@@ -182,7 +182,9 @@ class _History:
             if desk.original(item.decision_event_id).action == action:
                 desk.submit_verdict(item.decision_event_id, agree=True)
             else:
-                note = f"The {case.category.replace('_', ' ')} guidelines call for {action} here."
+                policy = self.policies[case.category]
+                label = policy.action(action).label.lower()
+                note = f"The {policy.name.lower()} guidelines call for {label} here."
                 desk.submit_verdict(item.decision_event_id, False, case.category, action, note)
             self.report.audits_done += 1
 
