@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
@@ -24,8 +25,11 @@ from app.domain.people import Accounts
 from app.domain.policies import PolicySet
 from app.log.store import LocalStore
 from app.review.reviewdesk import ReviewDesk
+from app.review.types import EscalationInfo
 from tests.widgets.conftest import wait_media
+from widgets.dashboard.heatmap import LABEL_GAP, axis_label, fit_row_labels
 from widgets.review.analyst_panel import CaseHistoryPanel
+from widgets.review.decision_panel import DecisionPanel
 from widgets.shell.application import build_window, make_app
 from widgets.shell.main_window import MainWindow
 from widgets.shell.theme import contrast
@@ -237,3 +241,41 @@ def test_the_break_screen_is_styled_calm_and_centred(qtbot: QtBot, window: MainW
     for button in (screen.start_button, screen.snooze_button, screen.back_button):
         if button.isVisible():
             assert button.width() < screen.width() / 2  # buttons, not bars across the screen
+
+
+# --- the confusion matrix's labels --------------------------------------------------------
+
+
+def test_confusion_matrix_row_labels_are_never_cut(policies: PolicySet) -> None:
+    make_app()
+    labels = tuple(sorted({a.label for p in policies for a in p.actions}))
+    image = QImage(QSize(460, 300), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    font = QFont(painter.font())
+    font.setPointSizeF(9.0)  # the largest the heat map draws
+    painter.setFont(font)
+    column = fit_row_labels(painter, labels, 460.0)
+    metrics = painter.fontMetrics()
+    painter.end()
+    room = column - LABEL_GAP
+    assert all(metrics.horizontalAdvance(label) <= room for label in labels), labels
+    assert column <= 460.0 / 2  # the cells keep at least half the width
+    assert axis_label("no_violation", {"no_violation": "No violation"}) == "No violation"
+    assert axis_label("age_gate", None) == "age gate"
+
+
+def test_the_escalation_banner_names_people_and_queues(
+    demo_store: LocalStore, policies: PolicySet, demo_logins: dict[str, DemoLogin]
+) -> None:
+    make_app()
+    desk = _desk(demo_store, policies, demo_logins["analyst"])
+    panel = DecisionPanel()
+    panel.words = desk.words()
+    info = EscalationInfo(
+        "e1", "mod", "same text from 14 accounts", 3, "hate-harassment", "2026-01-05T09:00",
+        "analyst", "no_violation", "satire", "2026-01-05T10:00",
+    )  # fmt: skip
+    panel._show_banner(info)
+    text = panel._banner.text()
+    assert "Escalated by Maya (severity 3) from Hate and harassment" in text
+    assert "Decided by Ari: No violation — satire" in text

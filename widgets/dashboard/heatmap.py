@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.quality.confusion import ConfusionMatrix
 
 LABEL_SHARE = 0.2
-MAX_LABEL_SHARE = 0.4
+MAX_LABEL_SHARE = 0.5
+MIN_POINTS = 6.0
+LABEL_GAP = 6.0
 
 
 def paint_matrix(
@@ -45,8 +47,7 @@ def paint_matrix(
     line = painter.fontMetrics().height()
     top = line * 3 + 6  # the caption, then two lines of column labels
     cell_h = (area.height() - top) / n
-    widest = max(painter.fontMetrics().horizontalAdvance(t) for t in texts) + 12
-    left = min(max(area.width() * LABEL_SHARE, widest), area.width() * MAX_LABEL_SHARE)
+    left = fit_row_labels(painter, texts, area.width())
     cell_w = (area.width() - left) / n
     _labels(painter, area, texts, left, top, cell_w, cell_h)
     rows = matrix.row_totals
@@ -84,11 +85,24 @@ def _labels(
     metrics = painter.fontMetrics()
     elide = Qt.TextElideMode.ElideRight
     for i, text in enumerate(labels):
-        row = QRectF(area.left(), area.top() + top + i * cell_h, left - 6, cell_h)
+        row = QRectF(area.left(), area.top() + top + i * cell_h, left - LABEL_GAP, cell_h)
         painter.drawText(row, align_right, metrics.elidedText(text, elide, int(row.width())))
         line = metrics.height()
         col = QRectF(area.left() + left + i * cell_w, area.top() + line + 2, cell_w, line * 2 + 2)
         painter.drawText(col, Qt.AlignmentFlag.AlignCenter, _fitted(metrics, text, cell_w - 4))
+
+
+def fit_row_labels(painter: QPainter, texts: tuple[str, ...], width: float) -> float:
+    """The row labels' column, as wide as the longest label within limits; past them the
+    painter's font shrinks (to MIN_POINTS at the least) so the longest label still fits."""
+    widest = max(painter.fontMetrics().horizontalAdvance(t) for t in texts)
+    left = min(max(width * LABEL_SHARE, widest + LABEL_GAP + 2), width * MAX_LABEL_SHARE)
+    room = left - LABEL_GAP - 2
+    if widest > room:
+        font = QFont(painter.font())
+        font.setPointSizeF(max(MIN_POINTS, font.pointSizeF() * room / widest))
+        painter.setFont(font)
+    return left
 
 
 def axis_label(action_id: str, words: Mapping[str, str] | None) -> str:
@@ -134,6 +148,8 @@ class ConfusionHeatmap(QWidget):
         """Show this matrix (None: nothing audited), its axes in these words."""
         self.matrix = matrix
         self.words = dict(words or {})
+        labels = [axis_label(a, self.words) for a in (matrix.labels if matrix else ())]
+        self.setToolTip("Actions: " + ", ".join(labels) if labels else "")
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
