@@ -174,28 +174,23 @@ def test_the_history_shows_queue_names_and_people(
     assert any(" · Ari · Claimed" in line for line in lines), lines
 
 
-def test_names_are_never_doubled(
-    open_window: Callable[[str], MainWindow], demo_store: LocalStore, policies: PolicySet
-) -> None:
-    for role in ("moderator", "analyst", "lead"):
-        win = open_window(role)
-        who = win.who.text()
-        assert who.count(role) == 1, who
-        assert "(" not in win.desk.reviewer.display_name
-    assert win.current is not None  # the lead's window, on a case
-    for _username, label in win.desk.people_for(win.current.row.case_id):
-        name, _, role = label.rpartition(" (")
-        assert role.rstrip(")") not in name, label
-
-
 # --- menus ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ["moderator", "analyst", "lead"])
-def test_no_menu_starts_or_ends_with_a_separator_or_doubles_one(
+def test_menus_are_tidy_and_names_are_never_doubled(
     open_window: Callable[[str], MainWindow], role: str
 ) -> None:
     win = open_window(role)
+    # "Maya · moderator", never "Maya (moderator) · moderator".
+    assert win.who.text().count(role) == 1, win.who.text()
+    assert "(" not in win.desk.reviewer.display_name
+    if role == "lead":
+        assert win.current is not None  # a lead's assignment list names people once
+        for _username, label in win.desk.people_for(win.current.row.case_id):
+            name, _, their_role = label.rpartition(" (")
+            assert their_role.rstrip(")") not in name, label
+    # No menu starts or ends with a separator, or has two in a row.
     menus = [a.menu() for a in win.menuBar().actions() if isinstance(a.menu(), QMenu)]
     assert menus
     for menu in _with_submenus(menus):
