@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -124,6 +124,8 @@ def test_the_case_number_shows_in_the_header_the_queue_and_the_toast(
     assert shown.row.title in window.case_view.title.text()
     row = window.model.row_of(shown.row)
     assert window.model.index(row, 2).data() == f"{number}  {shown.row.title}"
+    tooltip = window.model.index(row, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == f"{number}  {shown.row.title}"  # whole, however narrow the column
     window.panel.choose_action("1")
     window.panel.submit()
     assert window.loop.toast.isVisible()
