@@ -21,17 +21,21 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.demo.cases import DemoLogin
-from app.domain.people import Accounts
+from app.domain.people import Accounts, Reviewer, Role
 from app.domain.policies import PolicySet
 from app.log.store import LocalStore
+from app.review.adjudication import Adjudication
 from app.review.reviewdesk import ReviewDesk
 from app.review.types import EscalationInfo
+from tests.sync.writers import Log, spam_case
 from tests.widgets.conftest import wait_media
 from widgets.dashboard.heatmap import LABEL_GAP, axis_label, fit_row_labels
+from widgets.review.adjudication import ConflictPanel
 from widgets.review.analyst_panel import CaseHistoryPanel
 from widgets.review.decision_panel import DecisionPanel
 from widgets.shell.application import build_window, make_app
 from widgets.shell.main_window import MainWindow
+from widgets.shell.tasks import InlineTaskRunner
 from widgets.shell.theme import contrast
 from widgets.wellbeing.break_screen import BACKGROUND
 
@@ -276,3 +280,23 @@ def test_the_escalation_banner_names_people_and_queues(
     text = panel._banner.text()
     assert "Escalated by Maya (severity 3) from Hate and harassment" in text
     assert "Decided by Ari: No violation — satire" in text
+
+
+def test_the_conflict_panel_reads_in_words(
+    qtbot: QtBot, store: LocalStore, policies: PolicySet
+) -> None:
+    make_app()
+    log = Log()
+    case = spam_case(log)
+    log.decide("mod-a", case, prior=None, action="remove")
+    log.decide("mod-b", case, prior=None)
+    store.apply_remote(log.served(), 99, "lead")
+    lead = Reviewer("lead", "Lee", Role.LEAD, frozenset())
+    panel = ConflictPanel(Adjudication(store, policies, lead), InlineTaskRunner())
+    qtbot.addWidget(panel)
+    panel.reload()
+    assert panel.cases.count() == 1 and panel.cases.item(0).text().startswith("#")
+    table = panel.decisions
+    actions = {table.item(r, 1).text() for r in range(table.rowCount())}
+    assert actions == {"Remove", "No violation"}
+    assert all("T" not in table.item(r, 3).text() for r in range(table.rowCount()))
