@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
+from app.domain.queues import bundled_queues
 from app.log.store import LocalStore
 from app.qa.calibration_sessions import Calibration
 from app.qa.feedback import feedback_for
@@ -58,7 +59,9 @@ def test_saving_a_rule_records_a_new_version_and_draws(
     seed = lead_secret(lead_store.data_dir)
     dialog = QaRulesDialog(rules, policies, lead, seed, lambda: draws.append(True))
     qtbot.addWidget(dialog)
-    queue = dialog.table.item(0, 0).text()
+    queue = dialog.queue_at(0)
+    # The row names the queue as its file does; the id stays behind it.
+    assert dialog.table.item(0, 0).text() == bundled_queues(policies)[queue].name
     before = rules.current()[queue]
     dialog.table.cellWidget(0, 1).setValue(15.0)  # type: ignore[union-attr]
     with qtbot.waitSignal(dialog.saved) as saved:
