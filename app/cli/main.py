@@ -38,6 +38,8 @@ COMMAND_MODULES: list[str] = [
     "app.cli.qa",
     # Team hub and sync: `veil sync`, `veil cases`, `veil hub`, `import --hub`.
     "app.cli.sync",
+    # Incidents: `veil incident declare|list|show|...|export`.
+    "app.incidents.cli",
 ]
 
 

@@ -13,7 +13,11 @@ Seeing (pull, blobs, leases, access checks):
   aggregated on lead workstations only. The QA machinery (`qa.rule_set`, `qa.assigned`,
   `qa.review`, `gold.*`) goes to leads only: a reviewer must not be able to tell which
   decisions are drawn for audit or which cases are gold copies, not even from the data on
-  their own disk. `incident.opened` goes to analysts and leads.
+  their own disk. `incident.opened` goes to analysts and leads, and so do the incidents
+  feature's own events (`incident.declared`, ...; app/incidents/access.py).
+- An event naming no case whose kind reads a clearance from its payload (an incident's
+  events carry their incident's) is stored with that clearance: only people holding it
+  receive it, and a pusher without it is refused (403), as for a case's events.
 - A blob is served only to a user who may see a case whose ingest payload references it,
   and only when whoever brought that case in was entitled to attach the blob: they had
   uploaded its bytes or could already read it (app/hub/blobs.py). A blob the hub does not

@@ -15,6 +15,7 @@ from app.hub.errors import HubError
 from app.hub.log import Scope
 from app.hub.schemas import CaseSpec
 from app.log.events import EventRecord
+from app.log.registry import PayloadError, team_clearance
 from db.hub.models import Blob, BlobUpload, Case, CaseMedia
 
 DEFAULT_TEAM = "default"
@@ -63,7 +64,7 @@ def scope_events(conn: Connection, user: Principal, records: Sequence[EventRecor
                 raise HubError(409, f"event {record.event_id}: case {record.case_id} exists")
             scopes[str(record.case_id)] = spec_scope(spec)
             fresh.append((spec_scope(spec).team, spec))
-        scope = scopes.get(record.case_id) if record.case_id else Scope(user.team)
+        scope = scopes.get(record.case_id) if record.case_id else _team_scope(user, record)
         if scope is None:
             raise HubError(422, f"event {record.event_id}: unknown case {record.case_id}")
         if not user.may_see_case(scope.team, scope.clearance):
@@ -71,6 +72,15 @@ def scope_events(conn: Connection, user: Principal, records: Sequence[EventRecor
         out.append(scope)
     refuse_known_external_ids(conn, fresh)
     return out
+
+
+def _team_scope(user: Principal, record: EventRecord) -> Scope:
+    """Where an event naming no case belongs: the caller's team, with the clearance its
+    kind reads from the payload (a child-safety incident's events)."""
+    try:
+        return Scope(user.team, clearance=team_clearance(record.kind, record.payload))
+    except PayloadError as exc:
+        raise HubError(422, f"event {record.event_id}: {exc}") from exc
 
 
 def _known_scopes(conn: Connection, case_ids: set[Any]) -> dict[str, Scope]:

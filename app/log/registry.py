@@ -123,6 +123,10 @@ class Kind:
     # The one person besides leads and the author who receives a LEADS kind (a verdict's
     # reviewer), read from the payload.
     addressee: Callable[[Any], str | None] | None = None
+    # The clearance an event of a kind that names no case needs, read from its typed
+    # payload (a child-safety incident's events): the hub stores it with the event, so
+    # only the cleared receive it, and refuses it from a pusher who lacks it.
+    clearance: Callable[[Any], str | None] | None = None
     describe: Describe | None = None  # its line in the case timeline; None: the fields
     # Older spellings of the same payload, rewritten before the check (events are
     # immutable, so old events keep them on disk).
@@ -257,6 +261,16 @@ class Registry:
     def kinds_for(self, audience: Audience) -> frozenset[str]:
         """The kinds sent to exactly this audience."""
         return frozenset(k.name for k in self.kinds.values() if k.audience == audience)
+
+
+def team_clearance(kind: str, payload: Mapping[str, Any]) -> str | None:
+    """The clearance a team event (one naming no case) needs: its kind's `clearance` read
+    from the payload; None for kinds without one. PayloadError when it does not decode."""
+    reg = registry()
+    spec = reg.kind(kind)
+    if spec.clearance is None:
+        return None
+    return spec.clearance(reg.decode(kind, payload))
 
 
 def decoded(kind: str, payload: Mapping[str, Any], as_type: type[P]) -> P | None:

@@ -175,30 +175,42 @@ class DecisionForm:
         subcategory: str | None,
         severity: int | None,
     ) -> dict[str, str]:
-        problems: dict[str, str] = {}
-        if subcategory is not None and subcategory not in self.policy.subcategories:
-            problems[SUBCATEGORY] = f"{subcategory!r} is not a subcategory of {self.policy.name}"
-        if severity is not None and severity not in self.policy.severity_labels:
-            problems[SEVERITY] = f"choose a severity from 1 to {max(self.policy.severity_labels)}"
-        for name in requires:
-            if name == SUBCATEGORY:
-                if subcategory not in self.policy.subcategories:
-                    problems[SUBCATEGORY] = "choose a subcategory"
-            elif name == SEVERITY:
-                if severity is None:
-                    problems[SEVERITY] = "confirm the severity"
-            else:
-                spec = self.policy.fields[name]
-                if len(text.get(name, "")) < max(spec.min_length, 1):
-                    problems[name] = (
-                        f"{spec.label} is required (at least {spec.min_length} characters)"
-                    )
-        if self.final and len(text.get("rationale", "")) < FINAL_RATIONALE:
-            problems["rationale"] = (
-                f"a final decision on an escalation needs a rationale "
-                f"(at least {FINAL_RATIONALE} characters)"
-            )
-        return problems
+        return form_problems(self.policy, requires, text, subcategory, severity, final=self.final)
+
+
+def form_problems(
+    policy: Policy,
+    requires: Sequence[str],
+    fields: Mapping[str, str],
+    subcategory: str | None,
+    severity: int | None,
+    *,
+    final: bool = False,
+) -> dict[str, str]:
+    """A message per field the policy's form refuses (the form re-checks as one types)."""
+    text = {k: v.strip() for k, v in fields.items() if v.strip()}
+    problems: dict[str, str] = {}
+    if subcategory is not None and subcategory not in policy.subcategories:
+        problems[SUBCATEGORY] = f"{subcategory!r} is not a subcategory of {policy.name}"
+    if severity is not None and severity not in policy.severity_labels:
+        problems[SEVERITY] = f"choose a severity from 1 to {max(policy.severity_labels)}"
+    for name in requires:
+        if name == SUBCATEGORY:
+            if subcategory not in policy.subcategories:
+                problems[SUBCATEGORY] = "choose a subcategory"
+        elif name == SEVERITY:
+            if severity is None:
+                problems[SEVERITY] = "confirm the severity"
+        else:
+            spec = policy.fields[name]
+            if len(text.get(name, "")) < max(spec.min_length, 1):
+                problems[name] = f"{spec.label} is required (at least {spec.min_length} characters)"
+    if final and len(text.get("rationale", "")) < FINAL_RATIONALE:
+        problems["rationale"] = (
+            f"a final decision on an escalation needs a rationale "
+            f"(at least {FINAL_RATIONALE} characters)"
+        )
+    return problems
 
 
 def _items(session: Session, case_id: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app.log.events import GENESIS_HASH, EventRecord, chain_hash, uuid7, verify_chain
+from app.log.registry import registry
 from app.log.store import DB_FILENAME, LocalStore
 from db.engine import sqlite_engine
 from db.migrate import current_revision, head_revision, upgrade
@@ -118,6 +119,7 @@ def test_migration_from_empty_file_matches_models(tmp_path: Path) -> None:
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    registry()  # every installed feature's projection models join the metadata
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()

@@ -29,6 +29,7 @@ from db.models import CaseNote
 
 SHA = "ab" * 32
 AT = "2026-01-05T09:00:00.000Z"
+INCIDENT = "0190c0de-0000-7000-8000-000000000001"
 EVENT = "0190f3a2-0000-7000-8000-000000000001"
 
 # One valid payload per bundled kind, shaped as its writers write it.
@@ -153,6 +154,52 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "address": "203.0.113.7",
     },
     "login.unlocked": {"username": "maya", "address": None},
+    **{
+        f"incident.{name}": {"incident_id": INCIDENT, "clearance": None, **body}
+        for name, body in {
+            "declared": {
+                "title": "Re-upload wave",
+                "severity": 2,
+                "category": "violent_graphic",
+                "commander": "lee",
+                "regions": ["EU"],
+                "summary": "",
+                "from_case": "c1",
+            },
+            "severity_changed": {"severity": 1, "previous": 2, "reason": "spreading"},
+            "role_assigned": {"person": "maya", "role": "liaison", "area": "legal"},
+            "role_removed": {"person": "maya", "role": "scribe", "area": None},
+            "case_linked": {
+                "via": "seed",
+                "queue": "incident-surge",
+                "sla_deadline": AT,
+                "distance": 3,
+                "seed": SHA,
+                "term": None,
+            },
+            "seed_added": {
+                "sha256": SHA,
+                "hashes": [{"frame": 0, "hash": "00ff00ff00ff00ff"}],
+                "source_case": "c1",
+            },
+            "terms_set": {"terms": ["attack video"]},
+            "status_update": {"conditions": "spreading", "actions": "surge queue", "needs": ""},
+            "note": {"text": "hub mirrors found"},
+            "external_contact": {"party": "GIFCT", "channel": "hash sharing", "summary": "sent"},
+            "entry_pinned": {"entry": EVENT, "pinned": True},
+            "entry_corrected": {"entry": EVENT, "text": "mirrors on two hosts"},
+            "resolved": {"summary": "contained"},
+            "postmortem": {"went_well": "seeds", "went_badly": "late", "summary": ""},
+            "surge_depth": {"open": 12, "threshold": 10},
+            "action_item": {
+                "item_id": "a1",
+                "title": "OCR terms",
+                "owner": "lee",
+                "due": AT,
+                "done": False,
+            },
+        }.items()
+    },
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -189,6 +236,10 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("login.locked", {**SAMPLES["login.locked"], "until": "later"}, "until"),
     ("login.locked", {**SAMPLES["login.locked"], "failures": -1}, "failures"),
     ("login.unlocked", {}, "username"),
+    ("incident.declared", {**SAMPLES["incident.declared"], "severity": 5}, "severity"),
+    ("incident.role_assigned", {**SAMPLES["incident.role_assigned"], "role": "boss"}, "role"),
+    ("incident.seed_added", {**SAMPLES["incident.seed_added"], "hashes": []}, "hashes"),
+    ("incident.status_update", {"incident_id": INCIDENT, "actions": "x"}, "conditions"),
 ]
 
 

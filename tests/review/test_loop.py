@@ -267,6 +267,7 @@ def test_a_near_duplicate_cluster_is_decided_once_from_the_contact_sheet(
 
     def apply_all(dialog: QWidget) -> None:
         assert dialog.objectName() == "contactSheet"
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_A)  # none starts ticked
         qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
 
     in_dialog(qtbot, apply_all)

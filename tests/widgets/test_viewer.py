@@ -228,6 +228,8 @@ def test_bad_media_corpus_through_media_check(tmp_path, capsys) -> None:  # type
 def test_keyboard_lens_and_esc_in_the_main_window(qtbot: QtBot, window) -> None:  # type: ignore[no-untyped-def]
     media = window.case_view.media
     qtbot.waitUntil(lambda: media.state is not CanvasState.LOADING, timeout=15000)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)  # from the form: to the queue
+    assert window.focusWidget() is window.queue and not media.hidden
     qtbot.keyClick(window.queue, Qt.Key.Key_Escape)
     assert media.hidden
     qtbot.keyClick(window.queue, Qt.Key.Key_Escape)

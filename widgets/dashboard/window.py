@@ -40,6 +40,7 @@ from widgets.dashboard.card import ChartCard, set_chart
 from widgets.dashboard.filters import FilterBar, local_zone
 from widgets.dashboard.heatmap import ConfusionHeatmap
 from widgets.dashboard.scorecards import ScorecardModel, SortRole
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 SETTLE_MS = 150
@@ -95,7 +96,7 @@ class DashboardWindow(QWidget):
         if export_menu is not None:
             self.export_button.setMenu(export_menu(self))
         self._build_layout()
-        self.resize(1280, 900)
+        fit_window(self, 1280, 900)  # cut down to the screen
 
     # --- computing ----------------------------------------------------------------------
 

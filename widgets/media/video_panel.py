@@ -13,13 +13,15 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 SPEEDS = (0.5, 1.0, 1.5, 2.0, 4.0)
 STORYBOARD_FRAMES = 8
+THUMB_SIDE = 120
+# The keyframe strip scrolls sideways: its height is fixed, its width never sets the window's.
+STORYBOARD_HEIGHT = THUMB_SIDE + 24
 PLAY_MAX_SIDE = 1280
 Frame = tuple[int, np.ndarray, np.ndarray]
 
@@ -209,16 +214,32 @@ class VideoPanel(QWidget):
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
         self.status, self.audio = QLabel(""), QLabel("")
         self.audio.setObjectName("audioNotice")
+        self.audio.setWordWrap(True)
+        # The position text changes with every frame: it must not move the layout's minimum.
+        self.status.setMinimumWidth(150)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls = QHBoxLayout()
         for widget in (self.play_button, back, forward, self.speed_box, self.status):
             controls.addWidget(widget)
         controls.addStretch(1)
-        controls.addWidget(self.audio)
-        self.storyboard = QHBoxLayout()
+        strip = QWidget()
+        strip.setObjectName("storyboard")
+        self.storyboard = QHBoxLayout(strip)
+        self.storyboard.setContentsMargins(0, 0, 0, 0)
+        self.storyboard.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.storyboard_area = QScrollArea()
+        self.storyboard_area.setObjectName("storyboardArea")
+        self.storyboard_area.setAccessibleName("Keyframes")
+        self.storyboard_area.setWidget(strip)
+        self.storyboard_area.setWidgetResizable(True)
+        self.storyboard_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.storyboard_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.storyboard_area.setFixedHeight(STORYBOARD_HEIGHT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
-        layout.addLayout(self.storyboard)
+        layout.addWidget(self.audio)
+        layout.addWidget(self.storyboard_area)
 
     def _clear_storyboard(self) -> None:
         while self.storyboard.count():
@@ -229,8 +250,10 @@ class VideoPanel(QWidget):
 
     def _show_storyboard(self, board: list[tuple[int, np.ndarray]]) -> None:
         self._clear_storyboard()
+        buttons = []
         for index, thumb in board:
             button = QToolButton()
+            buttons.append(button)
             button.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(thumb))))
             button.setIconSize(QSize(thumb.shape[1], thumb.shape[0]))
             button.setToolTip(f"frame {index + 1}: click to jump here")
@@ -238,6 +261,10 @@ class VideoPanel(QWidget):
             button.clicked.connect(lambda _=False, i=index: self.seek(i))
             self.storyboard.addWidget(button)
         self.storyboard.addStretch(1)
+        # As tall as the keyframes (never taller than the fixed strip): no empty band.
+        tallest = max((b.sizeHint().height() for b in buttons), default=0)
+        bar = self.storyboard_area.horizontalScrollBar().sizeHint().height()
+        self.storyboard_area.setFixedHeight(min(STORYBOARD_HEIGHT, tallest + bar + 2))
 
     def storyboard_size(self) -> int:
         """How many keyframes are shown."""
@@ -246,7 +273,7 @@ class VideoPanel(QWidget):
 
 
 def _storyboard(path: Path, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
-    with VideoReader(path, 120) as reader:
+    with VideoReader(path, THUMB_SIDE) as reader:
         return [(i, pipeline.apply(frame)) for i, frame in reader.keyframes(STORYBOARD_FRAMES)]
 
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.audit.trail import MAX_ROWS, AuditTrail, TrailFilter, TrailRow
 from app.domain.words import case_number
 from app.log.registry import registry
+from widgets.shell.fit import fit_window
 
 PAGE = 200
 COLUMNS = ("When (UTC)", "Person", "Kind", "Case", "What")
@@ -233,7 +234,7 @@ class AuditView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        self.resize(1200, 800)
+        fit_window(self, 1200, 800)  # cut down to the screen
 
 
 def _combo(

@@ -31,6 +31,7 @@ from app.qa.calibration_sessions import Calibration, CalibrationSession
 from app.quality.calibration import CalibrationResult
 from app.review.reviewdesk import AccessDenied, FormError
 from widgets.qa.case import ActionPicker, CaseContentView
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -110,7 +111,7 @@ class CalibrationDialog(QDialog):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addLayout(right, 3)
-        self.resize(1150, 640)
+        fit_window(self, 1150, 640)  # cut down to the screen
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
@@ -206,7 +207,7 @@ class NewSessionDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.error)
         layout.addWidget(start)
-        self.resize(900, 560)
+        fit_window(self, 900, 560)  # cut down to the screen
 
     def open_session(self) -> None:
         """Open the session with the ticked cases and people."""
@@ -253,7 +254,7 @@ class CalibrationVoteDialog(QDialog):
         layout.addWidget(self.todo, 1)
         layout.addWidget(self.case, 3)
         layout.addLayout(side, 1)
-        self.resize(1200, 720)
+        fit_window(self, 1200, 720)  # cut down to the screen
         self.reload()
 
     def reload(self) -> None:

@@ -135,6 +135,23 @@ class ActionPicker(QWidget):
             if button.property("action") == action_id:
                 button.setChecked(True)
 
+    def choose_key(self, key: str) -> bool:
+        """Check and focus the action numbered `key` (1-9) in the chosen policy."""
+        for button in self.group.buttons():
+            if button.property("key") == key:
+                button.setChecked(True)
+                button.setFocus()
+                self.changed.emit()
+                return True
+        return False
+
+    def focus_action(self) -> None:
+        """Cursor on the chosen action, or the first (arrows then move, digits choose)."""
+        buttons = self.group.buttons()
+        chosen = self.group.checkedButton() or (buttons[0] if buttons else None)
+        if chosen is not None:
+            chosen.setFocus()
+
     def choice(self) -> tuple[str, str | None]:
         """(policy id, action id or None when none is chosen)."""
         button = self.group.checkedButton()
@@ -149,7 +166,10 @@ class ActionPicker(QWidget):
         for action in policy.actions:
             button = QRadioButton(f"{action.key}. {action.label}")
             button.setProperty("action", action.id)
+            button.setProperty("key", action.key)
             button.setToolTip(action.description)
             self.group.addButton(button)
             self._box.addWidget(button)
+            if self.isVisible():
+                button.show()  # at once (Qt would a moment later): the cursor may go there
         self.changed.emit()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.words import Words
 from app.qa.feedback import Feedback
+from widgets.shell.fit import fit_window
 
 HEADERS = ("Case", "Decided", "Your decision", "Verdict", "Should have been", "Note", "Audited")
 
@@ -62,7 +63,7 @@ class FeedbackDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
-        self.resize(1000, 480)
+        fit_window(self, 1000, 480)  # cut down to the screen
 
 
 def _decision(words: Words, action: str, policy: str) -> str:

@@ -30,6 +30,7 @@ from app.qa.dataset import Scope, read_snapshot
 from app.qa.gold_sets import GoldSets, gold_score
 from app.review.reviewdesk import FormError
 from widgets.qa.case import ActionPicker
+from widgets.shell.fit import fit_window
 
 SCORE_DAYS = 28
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -85,7 +86,7 @@ class GoldSetDialog(QDialog):
         side.addStretch(1)
         row.addLayout(side, 1)
         layout.addLayout(row)
-        self.resize(1000, 760)
+        fit_window(self, 1000, 760)  # cut down to the screen
         self.reload()
 
     def reload(self) -> None:

@@ -3,12 +3,17 @@
 The window never holds the original decision before the auditor's own call is recorded:
 it asks `BlindReview.original()` only after `record_call()` succeeded, and the core
 refuses before that anyway. The list names no reviewer and no action.
+
+By keyboard: arrows pick a drawn decision in the list, Enter goes to your decision, 1-9
+choose an action, Ctrl+Enter records it; then arrows choose Agree or Disagree (1-9 pick
+the correction and mean Disagree), Ctrl+Enter submits the verdict and the cursor is back
+in the list; Esc goes back to the list at any step.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +35,7 @@ from app.qa.blind import AuditItem, BlindReview, OriginalDecision
 from app.qa.people import team_words
 from app.review.reviewdesk import AccessDenied, FormError
 from widgets.qa.case import ActionPicker, CaseContentView
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 STAGES = {"blind": "to review", "verdict": "verdict due", "done": "done"}
@@ -82,7 +88,9 @@ class BlindReviewWindow(QWidget):
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self._build()
+        self._keys()
         self.reload()
+        self.items.setFocus()
 
     # --- flow -----------------------------------------------------------------------
 
@@ -122,6 +130,7 @@ class BlindReviewWindow(QWidget):
             return
         self.call_recorded.emit(self.current)
         self._reveal(self.current)
+        self.focus_stage()
 
     def submit_verdict(self) -> None:
         """Agree, or disagree with a correction and a note."""
@@ -141,8 +150,54 @@ class BlindReviewWindow(QWidget):
         done = self.current
         self.verdict_submitted.emit(done)
         self.reload()
+        self.items.setFocus()
+
+    def stage(self) -> str | None:
+        """'blind' (your call is due), 'verdict', or None (nothing open)."""
+        if self.record.isEnabled():
+            return "blind"
+        return "verdict" if self.submit.isEnabled() else None
+
+    def focus_stage(self) -> None:
+        """Cursor where the open step needs input: your action, or Agree/Disagree."""
+        stage = self.stage()
+        if stage == "blind":
+            self.own.focus_action()
+        elif stage == "verdict":
+            (self.disagree if self.disagree.isChecked() else self.agree).setFocus()
+
+    def ctrl_enter(self) -> None:
+        """Record your call (blind step) or submit the verdict (verdict step)."""
+        if self.stage() == "blind":
+            self.record_call()
+        elif self.stage() == "verdict":
+            self.submit_verdict()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """1-9 choose an action of the open step (a list or text field keeps its digits)."""
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and len(text) == 1 and text in "123456789":
+            if self.stage() == "blind" and self.own.choose_key(text):
+                return
+            if self.stage() == "verdict" and self.correction.choose_key(text):
+                self.disagree.setChecked(True)
+                return
+        super().keyPressEvent(event)
 
     # --- internals ------------------------------------------------------------------
+
+    def _keys(self) -> None:
+        self.items.itemActivated.connect(lambda _item: self.focus_stage())
+        for keys, run in (
+            (("Ctrl+Return", "Ctrl+Enter"), self.ctrl_enter),
+            (("Escape",), self.items.setFocus),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.activated.connect(run)
+        self.record.setText("Record my decision  (Ctrl+Enter)")
+        self.submit.setText("Submit verdict  (Ctrl+Enter)")
 
     def _on_pick(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is None:
@@ -221,7 +276,7 @@ class BlindReviewWindow(QWidget):
         splitter.setSizes([340, 600, 360])
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
-        self.resize(1320, 820)
+        fit_window(self, 1320, 820)  # cut down to the screen
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Count the time the last item's media was on screen."""

@@ -26,6 +26,7 @@ from app.domain.words import words_for
 from app.qa.rules import QaRules, QueueRule
 from app.qa.secret import fingerprint
 from app.quality.sampling import SamplingRule
+from widgets.shell.fit import fit_window
 
 HEADERS = ("Queue", "Audit %", "All highest severity", "All escalation outcomes", "Gold %", "Set")
 EXPLAIN = (
@@ -85,7 +86,7 @@ class QaRulesDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(900, 420)
+        fit_window(self, 900, 420)  # cut down to the screen
 
     def _fill(self, current: dict[str, QueueRule]) -> None:
         for row, (queue, top) in enumerate(self._top.items()):

@@ -1,4 +1,4 @@
-"""Team > Conflicts (leads): cases where decisions did not see each other.
+"""View > Conflicts (leads): cases where decisions did not see each other.
 
 The lead picks a case, sees its media (filtered, as everywhere), the standing decisions
 side by side with who made them and why, and records an adjudication: a new event that
@@ -7,11 +7,11 @@ settles them all. It goes to the hub with the next sync.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -32,12 +32,18 @@ from widgets.review.case_view import CaseView
 from widgets.shell.tasks import TaskRunner
 
 COLUMNS = ("Who", "Decision", "Rationale", "When", "At the hub")
+# The panel docks under the case: small minimums, three columns side by side.
+MEDIA_MIN = (200, 60)
+CASE_MIN = (240, 140)
+TABLE_MIN_HEIGHT = 44
+RATIONALE_HEIGHT = 40
 
 
 class ConflictPanel(QWidget):
     """The lead's conflict queue and the adjudication form for the chosen case."""
 
     adjudicated = Signal(str)
+    counted = Signal(int)  # cases in conflict, after every reload
 
     def __init__(
         self, desk: Adjudication, runner: TaskRunner, parent: QWidget | None = None
@@ -51,9 +57,14 @@ class ConflictPanel(QWidget):
         self.cases.setAccessibleName("Cases in conflict")
         self.cases.currentItemChanged.connect(self._chosen)
         self.case_view = CaseView(desk.store.blobs, runner)
+        self.case_view.media.setMinimumSize(*MEDIA_MIN)
+        self.case_view.fixed_minimum = QSize(*CASE_MIN)  # the picture shrinks, the dock fits
         self.decisions = QTableWidget(0, len(COLUMNS))
         self.decisions.setObjectName("standingDecisions")
         self.decisions.setHorizontalHeaderLabels(list(COLUMNS))
+        self.decisions.setAccessibleName("Standing decisions")
+        self.decisions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.decisions.setToolTip("The standing decisions this adjudication settles")
         self.decisions.verticalHeader().setVisible(False)
         self.action = QComboBox()
         self.action.setObjectName("adjudicationAction")
@@ -61,6 +72,7 @@ class ConflictPanel(QWidget):
         self.rationale.setObjectName("adjudicationRationale")
         self.rationale.setPlaceholderText("Why this decision settles the case (10+ characters)")
         self.rationale.setTabChangesFocus(True)
+        self.rationale.setFixedHeight(RATIONALE_HEIGHT)
         self.error = QLabel("")
         self.error.setObjectName("adjudicationError")
         self.record = QPushButton("Record adjudication")
@@ -70,19 +82,22 @@ class ConflictPanel(QWidget):
         self.reload()
 
     def _build(self) -> None:
-        form = QFormLayout()
-        form.addRow("Decision", self.action)
-        form.addRow("Rationale", self.rationale)
-        form.addRow(self.error)
-        form.addRow(self.record)
+        choice = QHBoxLayout()  # decision and button on one line: the form fits a low dock
+        choice.addWidget(QLabel("Decision"))
+        choice.addWidget(self.action, 1)
+        choice.addWidget(self.record)
         right = QVBoxLayout()
-        right.addWidget(self.case_view, 3)
-        right.addWidget(QLabel("Standing decisions"))
         right.addWidget(self.decisions, 1)
-        right.addLayout(form)
+        right.addLayout(choice)
+        right.addWidget(self.rationale)
+        right.addWidget(self.error)
+        self.decisions.setMinimumHeight(TABLE_MIN_HEIGHT)
+        self.cases.setMinimumHeight(TABLE_MIN_HEIGHT)
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.cases, 1)
-        layout.addLayout(right, 3)
+        layout.addWidget(self.case_view, 2)
+        layout.addLayout(right, 2)
 
     def reload(self) -> None:
         """Fill the queue again (after a sync brought new conflicts, say)."""
@@ -101,6 +116,7 @@ class ConflictPanel(QWidget):
             self.cases.setCurrentRow(0)
         elif self.cases.count() == 0:
             self._show(None)
+        self.counted.emit(self.cases.count())
 
     def _chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         self._show(self.desk.conflict(item.data(256)) if item is not None else None)

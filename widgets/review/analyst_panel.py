@@ -2,14 +2,14 @@
 
 The timeline is the case's event log in words (who saw what and through which filters,
 reveals, decisions, notes). Enter on a decision with evidence marks shows them on the
-filtered media.
+filtered media. Shown by H, it puts the cursor in the note; Tab walks note, Add, Link,
+history, notes and related cases in a ring.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.words import case_number
+from app.review.analyst import MAX_NOTE
 from app.review.kinds import evidence_marks
 from app.review.reviewdesk import AccessDenied, FormError, ReviewDesk
+from widgets.shell.keyboard import FocusRing
 
 MarksRole = Qt.ItemDataRole.UserRole + 1  # a timeline line's evidence marks
 
@@ -67,13 +69,31 @@ class CaseHistoryPanel(QWidget):
         layout.addWidget(QLabel("Notes"))
         layout.addWidget(self.notes, 1)
         layout.addWidget(self.note)
-        row = QHBoxLayout()
-        row.addWidget(self.add)
-        row.addWidget(self.link)
-        layout.addLayout(row)
+        layout.addWidget(self.add)  # one under the other: the form's column stays narrow
+        layout.addWidget(self.link)
         layout.addWidget(self.error)
         layout.addWidget(QLabel("Related cases"))
         layout.addWidget(self.links, 1)
+        self._note_problem = False
+        self.note.textChanged.connect(self._note_changed)
+        self._ring = FocusRing(
+            lambda: (self.note, self.add, self.link, self.timeline, self.notes, self.links)
+        )
+
+    def focus_start(self) -> None:
+        """Put the cursor in the note field."""
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        """Tab and Shift+Tab stay in the panel."""
+        return self._ring.step(self.focusWidget(), next) or super().focusNextPrevChild(next)
+
+    def _note_changed(self) -> None:
+        """A note's message goes as soon as the note could be added."""
+        text = self.note.toPlainText().strip()
+        if self._note_problem and 0 < len(text) <= MAX_NOTE:
+            self._note_problem = False
+            self.error.setText("")
 
     def set_case(self, case_id: str | None) -> None:
         """Show a case's history (None clears)."""
@@ -118,6 +138,7 @@ class CaseHistoryPanel(QWidget):
             self.desk.add_note(self.case_id, self.note.toPlainText())
         except FormError as exc:
             self.error.setText(exc.problems.get("note", str(exc)))
+            self._note_problem = True
             return
         self.note.clear()
         self.refresh()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.policies import Policy
@@ -46,7 +46,13 @@ class CaseView(QWidget):
         self.item_index = 0
         self._view_started: float | None = None
         self._text_reveal_started: float | None = None
+        # Set by a window whose minimum must not follow the case shown (video, text…).
+        self.fixed_minimum: QSize | None = None
         self._build(runner)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """The fixed minimum when one is set, else what the content needs."""
+        return self.fixed_minimum or super().minimumSizeHint()
 
     # --- showing a case -----------------------------------------------------------
 
@@ -183,6 +189,7 @@ class CaseView(QWidget):
         self.item_nav = self._build_item_nav()
         self.filters = QLabel("")
         self.filters.setObjectName("filterLine")
+        self.filters.setWordWrap(True)
         for widget in (self.title, self.meta, self.reason, self.text_box, self.media):
             layout.addWidget(widget)
         for widget in (self.video, self.item_nav, self.filters):

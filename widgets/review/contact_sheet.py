@@ -4,17 +4,18 @@ After deciding one case, the reviewer sees its near-duplicates side by side (fil
 like any media, never raw), ticks the ones the same decision fits, and applies it: each
 member gets its own decision referring to the one that was looked at.
 
-Keyboard: arrows move, Space ticks or unticks, A ticks all that can take the decision,
-Enter applies, Esc closes without applying.
+Every case starts unticked. Keyboard: arrows move, Space ticks or unticks, A ticks all
+that can take the decision, Enter applies, Esc closes without applying. The policy reads
+as its name from the policy files.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +33,7 @@ from app.imaging.prep import PreparedMedia, prepare_media
 from app.review.reviewdesk import ClusterMember
 from db.blobs import BlobStore
 from widgets.media.qimage import qimage_from_rgb
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -50,9 +52,11 @@ class ContactSheet(QDialog):
         members: Sequence[ClusterMember],
         pipeline_for: Callable[[ClusterMember], FilterPipeline],
         decision_label: str,
+        policy_names: Mapping[str, str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._policy_names = policy_names
         self.setObjectName("contactSheet")
         self.setWindowTitle("Near-duplicates (filtered)")
         self.grid = QListWidget()
@@ -62,6 +66,7 @@ class ContactSheet(QDialog):
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setSpacing(8)
         self.grid.setAccessibleName("Near-duplicate cases")
+        self.grid.installEventFilter(self)  # Space and A before the list's type-ahead
         for member in members:
             self.grid.addItem(self._item(member))
             if member.item:
@@ -74,21 +79,24 @@ class ContactSheet(QDialog):
         self.grid.setCurrentRow(0)
         applicable = sum(1 for m in members if m.applicable)
         intro = QLabel(
-            f"Apply “{decision_label}” to the ticked cases ({applicable} of {len(members)} can "
-            "take it). Space ticks, A ticks all, Enter applies, Esc closes."
+            f"Apply “{decision_label}” to the cases you tick ({applicable} of {len(members)} "
+            "can take it; none is ticked yet). Space ticks or unticks the selected case, "
+            f"A ticks all {applicable}, Enter applies to the ticked ones, Esc closes."
         )
         intro.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply to ticked")
+        self.apply = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.grid.itemChanged.connect(lambda _item: self._count())
+        self._count()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.grid, 1)
         layout.addWidget(buttons)
-        self.resize(820, 560)
+        fit_window(self, 820, 560)  # cut down to the screen
         self.grid.setFocus()
 
     def chosen(self) -> list[str]:
@@ -107,29 +115,49 @@ class ContactSheet(QDialog):
             if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
                 item.setCheckState(Qt.CheckState.Checked)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Space toggles the current member, A ticks all."""
+    def toggle_current(self) -> None:
+        """Tick the selected member, or untick it."""
         item = self.grid.currentItem()
-        if event.key() == Qt.Key.Key_Space and item is not None:
-            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                checked = item.checkState() == Qt.CheckState.Checked
-                item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
-            return
+        if item is not None and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Space and A in the grid: the list would toggle twice or search for an "a"."""
+        if watched is self.grid and event.type() == QEvent.Type.KeyPress:
+            return self._key(event) if isinstance(event, QKeyEvent) else False
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Space toggles the current member, A ticks all (when the grid lacks the focus)."""
+        if not self._key(event):
+            super().keyPressEvent(event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if event.key() == Qt.Key.Key_Space:
+            self.toggle_current()
+            return True
         if event.key() == Qt.Key.Key_A:
             self.tick_all()
-            return
-        super().keyPressEvent(event)
+            return True
+        return False
+
+    def _count(self) -> None:
+        self.apply.setText(f"Apply to ticked ({len(self.chosen())})")
 
     def _item(self, member: ClusterMember) -> QListWidgetItem:
         note = f"distance {member.distance}" if member.applicable else member.why_not
-        item = QListWidgetItem(f"#{member.case_no} {member.title}\n{member.category} · {note}")
+        policy = self._policy_names.get(member.category, member.category)
+        item = QListWidgetItem(f"#{member.case_no} {member.title}\n{policy} · {note}")
         item.setData(MemberRole, member)
         item.setToolTip(f"{member.title}\nstatus: {member.status}\n{note}")
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if member.applicable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         item.setFlags(flags)
-        item.setCheckState(Qt.CheckState.Checked if member.applicable else Qt.CheckState.Unchecked)
+        item.setCheckState(Qt.CheckState.Unchecked)  # nothing is applied unless ticked
         return item
 
     def _thumb(self, member: ClusterMember, prepared: PreparedMedia) -> None:

@@ -1,9 +1,11 @@
 """The decision form, generated from the case's policy: actions, subcategory, severity,
 fields and evidence marks.
 
-Number keys pick an action, Tab moves through the fields, Ctrl+Enter submits; validation
-messages sit next to the field they are about, and nothing is saved until the form is
-valid (the core checks it again). An analyst's decision on an escalation is final and
+Number keys pick an action and put the cursor in the first field it still needs (or on
+Submit), Tab walks the form in a ring (action, subcategory, severity, the text fields,
+Submit, Escalate, Skip), Ctrl+Enter submits; validation messages sit next to the field
+they are about, go as soon as the field is put right, and nothing is saved until the form
+is valid (the core checks it again). An analyst's decision on an escalation is final and
 says so at the top, with the escalation's reason.
 """
 
@@ -27,7 +29,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
 from app.domain.words import Words
+from app.review.deciding import EVIDENCE, form_problems
 from app.review.reviewdesk import EscalationInfo, describe_marks
+from widgets.shell.fit import compact_combo
+from widgets.shell.keyboard import FocusRing
 
 Marks = list[dict[str, Any]]
 
@@ -65,8 +70,8 @@ class DecisionPanel(QWidget):
         self._layout.addLayout(self._form)
         self._errors: dict[str, QLabel] = {}
         self._editors: dict[str, QPlainTextEdit] = {}
-        self._subcategory = QComboBox()
-        self._severity = QComboBox()
+        self._subcategory = compact_combo(QComboBox())
+        self._severity = compact_combo(QComboBox())
         self._marks_label = QLabel("")
         self._layout.addStretch(1)
         self._submit = QPushButton("Submit decision  (Ctrl+Enter)")
@@ -82,6 +87,9 @@ class DecisionPanel(QWidget):
         self._layout.addWidget(self._submit)
         self._layout.addLayout(row)
         self.final = False
+        self._heading = ""
+        self._ring = FocusRing(self._tab_chain)
+        self._buttons.idToggled.connect(lambda _n, _on: self._recheck())
         self.setEnabled(False)
 
     def set_policy(
@@ -103,13 +111,15 @@ class DecisionPanel(QWidget):
             self.setEnabled(False)
             return
         heading = "Final decision" if self.final else "Decide"
-        self._title.setText(read_only_reason or f"{heading}: {policy.name}")
+        self._heading = read_only_reason or f"{heading}: {policy.name}"
+        self._title.setText(self._heading)
         for n, action in enumerate(policy.actions):
             button = QRadioButton(f"{action.key}  {action.label}")
             button.setToolTip(action.description + _needs(action.requires))
             button.setProperty("action_id", action.id)
             self._buttons.addButton(button, n)
             self._actions_box.addWidget(button)
+            _show_now(button, self)
         self._build_choices(policy, severity)
         for spec in policy.fields.values():
             editor = QPlainTextEdit()
@@ -117,13 +127,13 @@ class DecisionPanel(QWidget):
             editor.setPlaceholderText(spec.help)
             editor.setTabChangesFocus(True)
             editor.setFixedHeight(70 if spec.id == "rationale" else 46)
+            editor.textChanged.connect(self._recheck)
             self._editors[spec.id] = editor
             self._add_row(spec.id, spec.label, editor)
         self._add_row("marks", "Marks", self._marks_label)
         self._refresh_marks()
-        chain = [self._subcategory, self._severity, *self._editors.values(), self._submit]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        self._subcategory.currentIndexChanged.connect(self._recheck)
+        self._severity.currentIndexChanged.connect(self._recheck)
         self._escalate.setVisible(not self.final)
         self.setEnabled(not read_only_reason)
 
@@ -134,18 +144,42 @@ class DecisionPanel(QWidget):
         for n, action in enumerate(self._policy.actions):
             if action.key == key:
                 self._buttons.button(n).setChecked(True)
-                self._focus_first_needed(action.requires)
+                self.focus_start()
                 return True
         return False
 
-    def _focus_first_needed(self, requires: tuple[str, ...]) -> None:
-        """Put the cursor in the first field this action needs (then Tab moves on)."""
-        needed = [*requires, *(["rationale"] if self.final else [])]
+    def focus_start(self) -> None:
+        """Put the cursor where the form needs input next.
+
+        No action yet: on the actions (number keys or arrows choose). An action: in the
+        first field it still needs, or on Submit when it needs nothing more.
+        """
+        if not self.isEnabled():
+            return
+        reason = Qt.FocusReason.OtherFocusReason
+        action = self._buttons.checkedButton()
+        if action is None:
+            first = self._buttons.button(0)
+            if first is not None:
+                first.setFocus(reason)
+            return
+        problems = self._problems()
         widgets = {SUBCATEGORY: self._subcategory, SEVERITY: self._severity, **self._editors}
-        for name in (SUBCATEGORY, SEVERITY, *self._editors):
-            if name in needed and name in widgets:
-                widgets[name].setFocus()
+        for name, widget in widgets.items():
+            if name in problems:
+                widget.setFocus(reason)
                 return
+        self._submit.setFocus(reason)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        """Tab and Shift+Tab walk the form's fields in a ring and never leave it."""
+        return self._ring.step(self.focusWidget(), next) or super().focusNextPrevChild(next)
+
+    def _tab_chain(self) -> list[QWidget]:
+        action = self._buttons.checkedButton() or self._buttons.button(0)
+        fields: list[QWidget] = [] if action is None else [action]
+        fields += [self._subcategory, self._severity, *self._editors.values()]
+        return [*fields, self._submit, self._escalate, self._skip]
 
     def chosen_action(self) -> str | None:
         """The selected action id, if any."""
@@ -188,6 +222,35 @@ class DecisionPanel(QWidget):
             return
         fields = {name: editor.toPlainText() for name, editor in self._editors.items()}
         self.submitted.emit(action, self._subcategory.currentData(), fields)
+
+    def _problems(self) -> dict[str, str]:
+        """What the core would refuse in the form as it stands (empty: no action chosen)."""
+        action = self.chosen_action()
+        if self._policy is None or action is None:
+            return {}
+        fields = {name: editor.toPlainText() for name, editor in self._editors.items()}
+        if self._marks and not fields.get(EVIDENCE, "").strip():
+            fields[EVIDENCE] = describe_marks(self._marks)
+        return form_problems(
+            self._policy,
+            self._policy.action(action).requires,
+            fields,
+            self._subcategory.currentData(),
+            self.severity(),
+            final=self.final,
+        )
+
+    def _recheck(self) -> None:
+        """Take away each shown message whose field is now right (new ones wait for Submit)."""
+        shown = {name for name, label in self._errors.items() if label.isVisible()}
+        if not shown and not self._title.text().startswith("⚠"):
+            return
+        problems = self._problems()
+        for name in shown - set(problems):
+            self._errors[name].setText("")
+            self._errors[name].setVisible(False)
+        if self.chosen_action() is not None and self._title.text().startswith("⚠"):
+            self._title.setText(self._heading)
 
     def show_errors(self, problems: dict[str, str]) -> None:
         """Put each message next to its field (or under the title for the action)."""
@@ -253,6 +316,7 @@ class DecisionPanel(QWidget):
         column.addWidget(error)
         self._errors[name] = error
         self._form.addRow(label, box)
+        _show_now(box, self)
 
     def _clear(self) -> None:
         for button in self._buttons.buttons():
@@ -269,6 +333,13 @@ class DecisionPanel(QWidget):
         self._marks = []
         self._errors.clear()
         self._editors.clear()
+
+
+def _show_now(widget: QWidget, panel: QWidget) -> None:
+    """Show a field added to the shown form at once (Qt would a moment later), so the
+    cursor can be put in it right away."""
+    if panel.isVisible():
+        widget.show()
 
 
 def _needs(requires: tuple[str, ...]) -> str:

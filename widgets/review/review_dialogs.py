@@ -6,7 +6,7 @@ confirms and Esc cancels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -110,21 +110,70 @@ class AssignDialog(QDialog):
 
 
 class LinkDialog(QDialog):
-    """An analyst links another case (by its number) as related."""
+    """An analyst links another case, typed by its number (`#1042` or `1042`), as related."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        case_no: int,
+        describe: Callable[[int], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("linkDialog")
-        self.setWindowTitle("Link a related case")
-        self.number = QSpinBox()
-        self.number.setRange(1, 2**31 - 1)
+        self.setWindowTitle(f"Link #{case_no} to a related case")
+        self._own = case_no
+        self._describe = describe
+        self.number = QLineEdit()
         self.number.setAccessibleName("Case number")
+        self.number.setPlaceholderText("#1042 or 1042")
+        self.found = QLabel("")
+        self.found.setObjectName("linkedCase")
+        self.found.setWordWrap(True)
+        self.number.textChanged.connect(self._look_up)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("How they are related")
+        self.error = QLabel("")
+        self.error.setObjectName("fieldError")
         form = QFormLayout(self)
+        form.addRow(QLabel(f"Case #{case_no} is related to:"))
         form.addRow("Case #", self.number)
+        form.addRow("", self.found)
         form.addRow("Reason", self.reason)
+        form.addRow(self.error)
         form.addRow(_buttons(self, "Link"))
+
+    def case_no(self) -> int | None:
+        """The typed case number, None when the text is not one."""
+        return parse_case_no(self.number.text())
+
+    def _look_up(self, text: str) -> None:
+        self.error.setText("")
+        number = parse_case_no(text)
+        if number is None:
+            self.found.setText("" if not text.strip() else "Type a case number, like #1042.")
+            return
+        self.found.setText(self._describe(number) or f"There is no case #{number}.")
+
+    def accept(self) -> None:
+        """Refuse what is not a case number, or this case itself."""
+        number = self.case_no()
+        if number is None:
+            self.error.setText("Type the other case's number, like #1042 or 1042.")
+        elif number == self._own:
+            self.error.setText("A case cannot be linked to itself.")
+        else:
+            super().accept()
+            return
+        self.number.setFocus()
+
+
+def parse_case_no(text: str) -> int | None:
+    """`#1042`, `1042` or ` # 1042 ` as 1042; None for anything else."""
+    digits = text.strip().removeprefix("#").strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 18:
+        return None
+    number = int(digits)
+    return number if number > 0 else None
 
 
 class RulesDialog(QDialog):

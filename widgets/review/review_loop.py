@@ -333,6 +333,7 @@ class ReviewLoop(QObject):
             members,
             lambda m: self._pipeline_of(m.category, 4),
             label,
+            {p.id: p.name for p in self.desk.policies},
             self.window,
         )
         if sheet.exec() != QDialog.DialogCode.Accepted or not sheet.chosen():

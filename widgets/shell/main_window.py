@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -35,6 +37,7 @@ from widgets.review.analyst_panel import CaseHistoryPanel
 from widgets.review.case_view import CaseView
 from widgets.review.decision_panel import DecisionPanel
 from widgets.review.escalations_panel import EscalationsPanel
+from widgets.review.queue_columns import QueueColumns
 from widgets.review.queue_model import QueueModel, configure_queue_view
 from widgets.review.review_dialogs import AssignDialog, LinkDialog, RulesDialog
 from widgets.review.review_loop import CommandErrors, ReviewLoop
@@ -42,6 +45,8 @@ from widgets.shell.about import AboutDialog
 from widgets.shell.actions import ActionTable
 from widgets.shell.dialogs import EscalateDialog
 from widgets.shell.errors import guarded
+from widgets.shell.fit import clamp_to_screen, compact_combo, fit_window
+from widgets.shell.keyboard import CommandSurface, FocusInView, PlainKeys
 from widgets.shell.settings import Settings
 from widgets.shell.shortcuts import ShortcutOverlay
 from widgets.shell.store_signal import StoreSignals
@@ -52,6 +57,15 @@ log = logging.getLogger(__name__)
 
 HUB_STATUS = "offline: no hub configured"
 ESCALATIONS_REFRESH_MS = 30_000
+# A new window's size, cut down to the screen it opens on (fits 1,366 x 768 as it is).
+DEFAULT_WINDOW = (1360, 860)
+# Shares of the width a new window gives the queue, the case (its media) and the form.
+PANE_SHARES = (0.27, 0.44, 0.29)
+MEDIA_SHARE = 0.40  # the least a restored layout may leave the case pane
+QUEUE_MIN_WIDTH = 260
+# The case pane's minimum, whatever it shows: room for the video controls and keyframe
+# strip over a 150 px high picture.
+CASE_MINIMUM = (460, 480)
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +84,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.runner = runner
         self._syncing = False
+        self._clamped = False
         self.safe_screen = False
         names = {p.id: p.name for p in desk.policies}
         queue_names = {q.id: q.name for q in desk.queues}
@@ -78,10 +93,13 @@ class MainWindow(QMainWindow):
         )
         self.queue_panel = self._make_queue_panel()
         self.case_view = CaseView(desk.store.blobs, runner)
+        self.case_view.fixed_minimum = QSize(*CASE_MINIMUM)
+        self.case_view.media.setMinimumSize(320, 150)
         self.panel = DecisionPanel()
         self.panel.words = desk.words()
         self.history = CaseHistoryPanel(desk)
         self.loop = ReviewLoop(desk, runner, self)
+        self.loop.toast.set_anchor(self.case_view.media)  # over the media, off the form
         # N claims from the queue picked on the left ("All my queues": from every one).
         self.loop.queue_ids = lambda: self.queue_filter.currentData()
         self.store_signals = StoreSignals(desk.store, self)
@@ -92,6 +110,7 @@ class MainWindow(QMainWindow):
         self.action_table = ActionTable(self, self.menus, desk.reviewer.role, self.guard)
         self.overlay = ShortcutOverlay(self, self.action_table.overlay)
         self.action_table.extend(window_actions(self))
+        self._install_keys()
         self._restore()
         self.refresh_queue()
         self.loop.claim_next()
@@ -209,8 +228,10 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(detail.row)
         if row >= 0 and row != self.queue.currentIndex().row():
             self._select(row)
-        if self.focusWidget() is None or not self.focusWidget().isVisible():
-            self.queue.setFocus()  # the form was rebuilt under the cursor: back to the queue
+        if working:
+            self.focus_side()  # deciding: the cursor goes where the form needs input
+        elif self._focus_in_side() or not self._focus_visible():
+            self.queue.setFocus()  # browsing: the form is off, back to the queue
         self.case_opened.emit(detail.row.case_id)
 
     def _on_submitted(self, action: str, subcategory: str | None, fields: dict[str, str]) -> None:
@@ -280,15 +301,29 @@ class MainWindow(QMainWindow):
         shown = self.loop.shown
         if shown is None or not self.desk.reviewer.at_least(Role.ANALYST):
             return
-        dialog = LinkDialog(self)
+        dialog = LinkDialog(shown.row.case_no, self._describe_case, self)
         if dialog.exec() != LinkDialog.DialogCode.Accepted:
             return
+        number = dialog.case_no()
+        if number is None:
+            return
         try:
-            self.desk.link_cases(shown.row.case_id, dialog.number.value(), dialog.reason.text())
+            self.desk.link_cases(shown.row.case_id, number, dialog.reason.text())
         except (FormError, KeyError, PermissionError) as exc:
             self.statusBar().showMessage(f"Not linked: {exc}", 6000)
             return
         self.history.refresh()
+
+    def _describe_case(self, case_no: int) -> str | None:
+        """'#1042 title (status)' for the link dialog; None when there is no such case."""
+        row = self.desk.rows([case_no]).get(case_no)
+        if row is None:
+            return None
+        try:
+            self.desk.detail(row.case_id)  # the title only of a case this person may see
+        except CommandErrors:
+            return f"#{row.case_no} (not open to you)"
+        return f"#{row.case_no} {row.title} ({row.status})"
 
     def edit_rules(self) -> None:
         """A lead sets the team's break and rotation rules."""
@@ -298,10 +333,54 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Break and rotation rules saved for the team", 5000)
 
     def toggle_history(self) -> None:
-        """Switch between the decision form and the case history (H)."""
-        history = self.tabs.indexOf(self.history)
-        if history >= 0:
-            self.tabs.setCurrentIndex(0 if self.tabs.currentIndex() == history else history)
+        """Switch between the decision form and the case history (H); the cursor follows."""
+        history = self.tabs.indexOf(self.history_page)
+        if history < 0:
+            return
+        showing = self.tabs.currentIndex() == history
+        self.tabs.setCurrentWidget(self.panel_page if showing else self.history_page)
+        self.focus_side()
+
+    # --- focus ----------------------------------------------------------------------
+
+    def focus_side(self) -> None:
+        """Cursor into the side page: the note in History, else the form's next field."""
+        if self.tabs.currentWidget() is self.history_page:
+            self.history.focus_start()
+            return
+        self.tabs.setCurrentWidget(self.panel_page)
+        if self.panel.isEnabled():
+            self.panel.focus_start()
+        else:
+            self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_queue(self) -> None:
+        """Cursor back to the queue (Esc from the form, the notes or the pickers)."""
+        self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_in_side(self) -> bool:
+        focus = self.focusWidget()
+        return focus is not None and self.tabs.isAncestorOf(focus)
+
+    def _focus_visible(self) -> bool:
+        focus = self.focusWidget()
+        return focus is not None and focus.isVisible() and focus.isEnabled()
+
+    def _tab_from_queue(self, _forward: bool) -> bool:
+        """Tab in the queue goes into the form of the case being decided."""
+        if not self.loop.is_working(self.loop.shown):
+            return False
+        self.focus_side()
+        return True
+
+    def _install_keys(self) -> None:
+        CommandSurface(self.queue, self._tab_from_queue)
+        self.queue.setTabKeyNavigation(False)  # Tab never walks cells (that browses)
+        keys = PlainKeys(self)
+        app = QApplication.instance()
+        if app is not None:  # removed with the window, its parent
+            app.installEventFilter(keys)
+        self.focus_in_view = FocusInView(self)
 
     # --- building -----------------------------------------------------------------
 
@@ -334,16 +413,17 @@ class MainWindow(QMainWindow):
         self.order.setAccessibleName("Order")
         self.order.addItem("Work order", "priority")
         self.order.addItem("SLA deadline", "deadline")
-        for combo in (self.queue_filter, self.severity_filter, self.order):
+        for combo, chars in ((self.queue_filter, 6), (self.severity_filter, 3), (self.order, 3)):
+            compact_combo(combo, chars)
             combo.currentIndexChanged.connect(lambda _n: self.refresh_queue(select_row=0))
         self.queue = self._make_queue_view()
-        filters = QHBoxLayout()
-        filters.addWidget(self.queue_filter, 2)
+        filters = QHBoxLayout()  # the queue choice has its own line: its counts stay readable
         filters.addWidget(self.severity_filter, 1)
         filters.addWidget(self.order, 1)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.queue_filter)
         layout.addLayout(filters)
         layout.addWidget(self.queue)
         return box
@@ -354,24 +434,38 @@ class MainWindow(QMainWindow):
         view.setAccessibleName("Case queue")
         view.setModel(self.model)
         configure_queue_view(view)
-        view.setMinimumWidth(560)
+        view.setMinimumWidth(QUEUE_MIN_WIDTH)
+        self.queue_columns = QueueColumns(view)
         view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         return view
 
     def _build_layout(self) -> None:
+        self.history_page = _scrolling(self.history)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sideTabs")
-        self.tabs.addTab(self.panel, "Decision")
+        self.panel_page = _scrolling(self.panel)
+        self.tabs.addTab(self.panel_page, "Decision")
         if self.desk.reviewer.at_least(Role.ANALYST):
-            self.tabs.addTab(self.history, "History && notes  (H)")
+            self.tabs.addTab(self.history_page, "History && notes  (H)")
         self.escalations = EscalationsPanel(self.desk)
         self.tabs.addTab(self.escalations, "My escalations")
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setExpanding(False)
+        # The queue on top, small side panels (exposure today) under it: they take width
+        # neither from the media nor height from the decision form.
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("queueColumn")
+        self.side.setChildrenCollapsible(False)
+        self.side.addWidget(self.queue_panel)
+        self.side.setStretchFactor(0, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.queue_panel)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.side)
         self.splitter.addWidget(self.case_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([640, 520, 360])
+        for index, stretch in enumerate((0, 1, 0)):
+            self.splitter.setStretchFactor(index, stretch)
         self.setCentralWidget(self.splitter)
         self.escalations.outcome.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.store_signals.changed.connect(self.escalations.on_store_changed)
@@ -394,7 +488,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def on_escape(self) -> None:
-        """Esc closes the shortcut list if it is open, else toggles the safe screen."""
+        """Esc closes the shortcut list; otherwise it toggles the safe screen at once, from
+        anywhere in the window: hiding every piece of media never takes two keys."""
         if self.overlay.isVisible():
             self.overlay.hide()
         else:
@@ -412,11 +507,21 @@ class MainWindow(QMainWindow):
         self.overlay.toggle()
 
     def add_side_panel(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Dock a feature's panel (personal exposure, sync, dashboards…) beside the case."""
+        """Add a feature's panel (personal exposure, conflicts…) with a View menu entry.
+
+        A left- or right-hand panel goes under the queue, so it takes width neither from the
+        media nor height from the decision form; a bottom one docks on the window's edge (keep
+        its minimum height small: showing it must not make the window taller than a screen).
+        """
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{widget.objectName() or title}")
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.side.addWidget(dock)
+            self.side.setStretchFactor(self.side.indexOf(dock), 0)
+        else:
+            self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
 
@@ -430,12 +535,32 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def _restore(self) -> None:
-        if not self.settings.window_geometry.isEmpty():
-            self.restoreGeometry(self.settings.window_geometry)
-        else:
-            self.resize(1480, 900)
-        if not self.settings.splitter_state.isEmpty():
-            self.splitter.restoreState(self.settings.splitter_state)
+        """The saved geometry clamped to this screen, or a default that fits it."""
+        if self.settings.window_geometry.isEmpty() or not self.restoreGeometry(
+            self.settings.window_geometry
+        ):
+            fit_window(self, *DEFAULT_WINDOW)
+        clamp_to_screen(self)
+        if self.settings.splitter_state.isEmpty() or not self.splitter.restoreState(
+            self.settings.splitter_state
+        ):
+            self.share_panes()
+
+    def share_panes(self) -> None:
+        """Give the queue, the case and the form their default shares of the width."""
+        room = max(self.width(), self.minimumSizeHint().width())
+        self.splitter.setSizes([int(room * share) for share in PANE_SHARES])
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """On the first show (the frame is known now): all of the window on the screen, and
+        the media at least its share of the width."""
+        super().showEvent(event)
+        if not self._clamped:
+            self._clamped = True
+            clamp_to_screen(self)
+            sizes = self.splitter.sizes()
+            if sizes[1] < MEDIA_SHARE * sum(sizes):  # a layout saved when the media was squeezed
+                self.share_panes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save the layout and give back the working case."""
@@ -454,6 +579,18 @@ class MainWindow(QMainWindow):
         self.store_signals.close()
         self.desk.close()
         super().closeEvent(event)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """`widget` in a vertical scroll area: a long form scrolls, it never sets the height."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the wrapper
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    area.setMinimumWidth(widget.minimumWidth() + area.verticalScrollBar().sizeHint().width())
+    return area
 
 
 def _read_only_reason(detail: CaseDetail, me: str) -> str:

@@ -86,7 +86,8 @@ def _deciding(window: MainWindow) -> tuple[ActionSpec, ...]:
             "Next field",
             display_key="Tab",
             section="Case",
-            overlay="move through subcategory, severity and the fields",
+            overlay="walk the form (action, subcategory, severity, fields, Submit); "
+            "stays in the form",
             binding=Binding.WIDGET,
         ),
         ActionSpec(
@@ -202,7 +203,7 @@ def _analyst_and_lead(window: MainWindow) -> tuple[ActionSpec, ...]:
             "case.add_note",
             "Add the typed note",
             window.history.add_note,
-            keys=("Ctrl+Shift+Return",),
+            keys=("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
             display_key="Ctrl+Shift+Enter",
             section="Case",
             overlay="add the typed note",
@@ -237,7 +238,17 @@ def _shell(window: MainWindow) -> tuple[ActionSpec, ...]:
             keys=("Escape",),
             display_key="Esc",
             menu="View",
-            overlay="safe screen: hide all media until Esc again (closes this list first)",
+            overlay="safe screen from anywhere: all media hidden until Esc again "
+            "(closes this list first)",
+        ),
+        ActionSpec(
+            "view.queue",
+            "Back to the queue",
+            window.focus_queue,
+            keys=("F6",),
+            display_key="F6",
+            menu="View",
+            overlay="from the form, notes or pickers: the cursor back to the queue",
         ),
         ActionSpec(
             "view.zoom",

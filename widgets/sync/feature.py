@@ -12,8 +12,11 @@ import contextlib
 import os
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
 
+from app.domain.kinds import EventKind
 from app.domain.people import Accounts, Reviewer, Role
+from app.log.changes import Change
 from app.log.store import LocalStore
 from app.review.adjudication import Adjudication
 from app.sync.engine import SyncEngine, SyncReport
@@ -30,6 +33,13 @@ from widgets.sync.status import SyncBridge, SyncIndicator, SyncProgress
 from widgets.sync.work_ahead import WorkAheadDialog
 
 HUB_URL_ENV = "VEIL_HUB_URL"
+# The share of the window's height the Conflicts panel opens with.
+CONFLICTS_SHARE = 0.42
+# The kinds that can put a case into conflict or settle one.
+CONFLICT_KINDS = frozenset(
+    str(k)
+    for k in (EventKind.DECISION_RECORDED, EventKind.DECISION_RETRACTED, EventKind.CASE_ADJUDICATED)
+)
 
 
 def install(window: MainWindow) -> None:
@@ -69,6 +79,8 @@ class HubFeature(QObject):
         self.bridge.reported.connect(self._received)
         self.worker: SyncWorker | None = None
         self.conflicts: ConflictPanel | None = None
+        self.conflicts_dock: QDockWidget | None = None
+        self._conflict_count = 0
         self._menu()
         if self.reviewer.at_least(Role.LEAD):
             self._conflict_panel()
@@ -114,7 +126,29 @@ class HubFeature(QObject):
         self.conflicts = ConflictPanel(desk, self.runner)
         self.conflicts.adjudicated.connect(self._wrote)
         area = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.window.add_side_panel("Conflicts", self.conflicts, area)
+        # Shown when there is something to adjudicate; View > Conflicts opens it any time.
+        self.conflicts_dock = self.window.add_side_panel("Conflicts", self.conflicts, area)
+        self._conflict_count = self.conflicts.cases.count()
+        self.conflicts_dock.setVisible(self._conflict_count > 0)
+        self.conflicts.counted.connect(self._conflicts_counted)
+        self.window.store_signals.changed.connect(self._maybe_new_conflicts)
+
+    def _maybe_new_conflicts(self, change: Change) -> None:
+        if self.conflicts is not None and change.kinds & CONFLICT_KINDS:
+            self.conflicts.reload()
+
+    def _conflicts_counted(self, count: int) -> None:
+        """Open the panel when conflicts arrive, close it when the last one is settled."""
+        dock = self.conflicts_dock
+        if dock is not None and count > 0 and self._conflict_count == 0:
+            dock.show()
+            dock.raise_()
+            share = int(self.window.height() * CONFLICTS_SHARE)
+            self.window.resizeDocks([dock], [share], Qt.Orientation.Vertical)
+            self.window.statusBar().showMessage(f"{count} case(s) in conflict: adjudicate", 8000)
+        elif dock is not None and count == 0 and self._conflict_count > 0:
+            dock.hide()
+        self._conflict_count = count
 
     def start(self) -> None:
         """Start the worker when this person can sync; else say why not."""

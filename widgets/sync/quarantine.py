@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.log.quarantine import Quarantined, RetryReport
 from app.log.store import LocalStore
+from widgets.shell.fit import fit_window
 from widgets.shell.tasks import TaskRunner
 
 COLUMNS = ("Hub #", "Kind", "Case", "By", "Field", "Rule", "Tries")
@@ -65,7 +66,7 @@ class QuarantineDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(900, 360)
+        fit_window(self, 900, 360)  # cut down to the screen
         self.reload()
 
     def reload(self) -> None:

@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QApplication
 
 from app.domain.people import Role
 from app.log.paths import resources_dir
@@ -23,10 +23,9 @@ from app.wellbeing.masking import TermMask, load_terms
 from app.wellbeing.preferences import FilterChoice
 from widgets.media.filter_prefs import FilterPrefsDialog
 from widgets.shell.actions import ActionSpec, Binding
+from widgets.shell.keyboard import owns_key
 from widgets.shell.main_window import MainWindow
 from widgets.wellbeing.exposure_panel import ExposurePanel
-
-TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox)
 
 
 def viewer_actions(window: MainWindow) -> tuple[ActionSpec, ...]:
@@ -120,7 +119,7 @@ class ViewerKeys(QObject):
         focus = QApplication.focusWidget()
         if focus is not None and not (self._window is focus or self._window.isAncestorOf(focus)):
             return False
-        return not isinstance(focus, TEXT_INPUTS)
+        return not owns_key(focus, event)
 
 
 def _qt_key(key: str) -> Qt.Key:

@@ -1,0 +1,1 @@
+"""Incidents: declare, contain, brief and learn, a rapid-response room built from the log."""

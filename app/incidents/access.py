@@ -1,0 +1,43 @@
+"""Who may push and pull each incident kind (the hub reads these through the registry).
+
+- Authoring: every incident kind needs an analyst or a lead (the incident manager's
+  roles); moderators neither declare nor brief.
+- Receiving: the incident's own events go to analysts and leads (`Audience.ANALYSTS`);
+  a case's link to an incident goes to everyone who may see the case, because it moves
+  the case to the surge queue and every workstation's queues must agree.
+- Clearance: every incident event carries its incident's clearance (a child-safety
+  incident: "child_safety"). The hub stores it with the event (the kind's `clearance`),
+  so only people holding it receive the incident, and refuses the event from a pusher
+  who lacks it (403), as it does for a case's events. Workstations check the same rule
+  before writing (`may_see`), and the folds drop an event whose clearance is not its
+  incident's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.people import Reviewer, Role, cleared
+from app.incidents import kinds as k
+from app.log.registry import Audience
+
+AUTHOR_ROLE = "analyst"
+# The incident's own events: analysts and leads. A case link: whoever sees the case.
+AUDIENCE: dict[str, Audience] = {name: Audience.ANALYSTS for name in k.ALL_KINDS}
+AUDIENCE[k.CASE_LINKED] = Audience.EVERYONE
+
+
+def clearance_of(payload: Any) -> str | None:
+    """The clearance an incident event needs (its incident's)."""
+    value = getattr(payload, "clearance", None)
+    return value if isinstance(value, str) and value else None
+
+
+def may_author(reviewer: Reviewer) -> bool:
+    """Whether this person may write incident events at all."""
+    return reviewer.at_least(Role.ANALYST)
+
+
+def may_see(reviewer: Reviewer, clearance: str | None) -> bool:
+    """Whether this person may see an incident with this clearance."""
+    return cleared(clearance, reviewer.clearances)
