@@ -9,6 +9,7 @@ file. Run from the repository root:
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from app.log.store import LocalStore  # noqa: E402
 from widgets.media.media_view import CanvasState  # noqa: E402
 from widgets.qa.review import BlindReviewWindow  # noqa: E402
 from widgets.shell.application import QApplicationWait, build_window, make_app  # noqa: E402
+from widgets.shell.fit import FRAME_MARGIN  # noqa: E402
 from widgets.shell.main_window import MainWindow  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
@@ -103,11 +105,24 @@ def lead_extra(window: MainWindow) -> None:
     review.close()
 
 
+def laptop_screen(folder: Path) -> None:
+    """Offscreen, a screen with room for a 1,366 x 768 window (windows fit their screen)."""
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return  # a real display: its own screen
+    width, height = SIZE[0] + 2 * FRAME_MARGIN, SIZE[1] + 2 * FRAME_MARGIN
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config = folder / "screen.json"
+    config.write_text(json.dumps({"windowFrameMargins": False, "screens": [screen]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
 def main() -> int:
     """Seed, open, grab, clean up."""
-    make_app()
     with tempfile.TemporaryDirectory(prefix="veil-screens-") as tmp:
         folder = Path(tmp)
+        laptop_screen(folder)
+        make_app()
         store = LocalStore(folder)
         _report, logins = seed_demo(store, policies())
         seed_lead_demo(store, policies(), days=14)
