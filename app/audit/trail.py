@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from app.domain.case_refs import UnknownCase, case_ref
 from app.domain.kinds import EventKind
 from app.domain.people import Reviewer, Role
+from app.domain.words import Words
 from app.log.events import EventRecord
 from app.log.folding import record_of
 from app.log.registry import PayloadError, registry
@@ -27,6 +28,21 @@ from db.models import Case, Event
 
 MAX_ROWS = 500_000
 K = EventKind
+
+
+class _AsStored:
+    """Ids as stored: the What column of a trail read without the team's words."""
+
+    def policy(self, identifier: str | None) -> str:
+        return identifier or ""
+
+    def action(self, identifier: str | None, _policy: str | None = None) -> str:
+        return identifier or ""
+
+    queue = person = policy
+
+
+_AS_STORED: Words | _AsStored = _AsStored()
 LEAD_ONLY_PREFIXES = ("qa.", "gold.", "calibration.")
 PERSONAL_KINDS = (str(K.MEDIA_VIEWED), str(K.MEDIA_REVEALED))
 
@@ -55,16 +71,18 @@ class TrailRow:
     case_id: str | None
     case_title: str
     summary: str
+    case_no: int | None = None
 
 
 class AuditTrail:
     """Queries over the event log for one person's audit view."""
 
-    def __init__(self, store: LocalStore, person: Reviewer) -> None:
+    def __init__(self, store: LocalStore, person: Reviewer, words: Words | None = None) -> None:
         if not person.at_least(Role.ANALYST):
             raise AccessDenied("the audit trail is for analysts and leads")
         self._store = store
         self.person = person
+        self.words = words  # the team's words for the What column; None: ids as stored
 
     def ids(self, f: TrailFilter) -> array[int]:
         """Local ids of the matching events, newest first (at most MAX_ROWS)."""
@@ -80,12 +98,18 @@ class AuditTrail:
     def rows(self, local_ids: Sequence[int]) -> dict[int, TrailRow]:
         """Rows for these ids (missing or hidden ones are absent)."""
         query = (
-            select(Event, Case.title)
+            select(Event, Case.title, Case.case_no)
             .outerjoin(Case, Case.case_id == Event.case_id)
             .where(Event.id.in_(list(local_ids)), self._visible())
         )
         with self._store.read() as session:
-            return {ev.id: _row(ev, title) for ev, title in session.execute(query)}
+            found = session.execute(query)
+            return {ev.id: _row(ev, title, no, self.words) for ev, title, no in found}
+
+    def case_id_of(self, case_no: int) -> str | None:
+        """The case id behind a case number people read (`#1042`), if this store has it."""
+        with self._store.read() as session:
+            return session.scalar(select(Case.case_id).where(Case.case_no == case_no))
 
     def record(self, local_id: int) -> EventRecord:
         """The whole event, chain fields included; KeyError when absent or hidden."""
@@ -149,7 +173,7 @@ def _conditions(f: TrailFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _row(ev: Event, title: str | None) -> TrailRow:
+def _row(ev: Event, title: str | None, case_no: int | None, words: Words | None) -> TrailRow:
     return TrailRow(
         ev.id,
         ev.event_id,
@@ -158,27 +182,30 @@ def _row(ev: Event, title: str | None) -> TrailRow:
         ev.kind,
         ev.case_id,
         title or "",
-        summarise(ev.kind, json.loads(ev.payload)),
+        summarise(ev.kind, json.loads(ev.payload), words),
+        case_no,
     )
 
 
-def summarise(kind: str, payload: Mapping[str, Any]) -> str:
+def summarise(kind: str, payload: Mapping[str, Any], words: Words | None = None) -> str:
     """A one-line description of an event's payload for the trail's list.
 
-    Read from the kind's typed payload; an undeclared kind, a payload that does not decode
-    and a kind with no line of its own show their stored fields.
+    Read from the kind's typed payload, in the team's words when given (policy, action,
+    queue and people names); an undeclared kind, a payload that does not decode and a
+    kind with no line of its own show their stored fields.
     """
     try:
         p: Any = registry().decode(kind, payload)
     except PayloadError:
         return _fields(payload)
+    w: Words | _AsStored = words or _AS_STORED
     match kind:
         case K.CASE_INGESTED:
-            return f"{p.category} severity {p.severity} into {p.queue}"
+            return f"{w.policy(p.category)} severity {p.severity} into {w.queue(p.queue)}"
         case K.CASE_LEASED:
-            return f"leased to {p.holder} until {(p.expires_at or '')[:16]}"
+            return f"leased to {w.person(p.holder)} until {(p.expires_at or '')[:16]}"
         case K.DECISION_RECORDED:
-            return f"decided {p.action} under {p.category}"
+            return f"decided {w.action(p.action, p.category)} under {w.policy(p.category)}"
         case K.CASE_ESCALATED:
             return f"escalated: {p.reason}"
         case K.MEDIA_REVEALED:
@@ -188,11 +215,13 @@ def summarise(kind: str, payload: Mapping[str, Any]) -> str:
         case K.QA_ASSIGNED:
             return f"drawn for QA ({p.reason.replace('_', ' ')})"
         case K.QA_REVIEW:
-            return f"blind call: {p.action} under {p.policy}"
+            return f"blind call: {w.action(p.action, p.policy)} under {w.policy(p.policy)}"
         case K.QA_VERDICT:
-            return p.verdict if p.verdict == "agree" else f"{p.verdict}: should be {p.action}"
+            if p.verdict == "agree":
+                return str(p.verdict)
+            return f"{p.verdict}: should be {w.action(p.action, p.policy)}"
         case K.GOLD_MARKED:
-            return f"marked gold: {p.action}"
+            return f"marked gold: {w.action(p.action)}"
         case _:
             return _fields(payload)
 

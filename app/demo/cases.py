@@ -42,9 +42,9 @@ from app.review.intake import Intake, IntakeReport
 SAFE_PHOTOS = ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")
 CASE_COUNT = 200
 DEMO_USERS = (
-    ("mod", "moderator", "Maya (moderator)", ()),
-    ("analyst", "analyst", "Ari (analyst)", ("child_safety",)),
-    ("lead", "lead", "Lee (team lead)", ("child_safety",)),
+    ("mod", "moderator", "Maya", ()),
+    ("analyst", "analyst", "Ari", ("child_safety",)),
+    ("lead", "lead", "Lee", ("child_safety",)),
 )
 GRAPHIC = {"violent_graphic", "self_harm", "adult_nudity", "child_safety"}
 

@@ -202,7 +202,9 @@ class _History:
             if desk.original(item.decision_event_id).action == action:
                 desk.submit_verdict(item.decision_event_id, agree=True)
             else:
-                note = f"The {case.category.replace('_', ' ')} guidelines call for {action} here."
+                policy = self.policies[case.category]
+                label = policy.action(action).label.lower()
+                note = f"The {policy.name.lower()} guidelines call for {label} here."
                 desk.submit_verdict(item.decision_event_id, False, case.category, action, note)
             self.report.audits_done += 1
 
@@ -234,6 +236,6 @@ def _moderators(store: LocalStore) -> list[Person]:
     for username, display, accuracy, speed in MODERATORS:
         # History-only accounts: the random password is never shown or stored in clear.
         password = secrets.token_urlsafe(18)
-        reviewer = accounts.add(username, password, "moderator", f"{display} (moderator)")
+        reviewer = accounts.add(username, password, "moderator", display)
         people.append(Person(reviewer, accuracy, speed))
     return people

@@ -46,6 +46,7 @@ class AuditItem:
     reason: str
     assigned_at: str
     stage: Stage
+    case_no: int | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def _item(audit: QaAudit, case: Case) -> AuditItem:
         audit.reason,
         audit.assigned_at,
         stage,
+        case.case_no,
     )
 
 

@@ -30,6 +30,7 @@ class CaseContent:
     reported_at: str
     report_count: int
     media: tuple[MediaRef, ...]
+    case_no: int | None = None
 
 
 def case_content(session: Session, case_id: str, person: Reviewer) -> CaseContent:
@@ -53,6 +54,7 @@ def case_content(session: Session, case_id: str, person: Reviewer) -> CaseConten
         reported_at=case.reported_at,
         report_count=case.report_count,
         media=tuple(MediaRef(m.sha256, m.kind, m.mime, m.filename) for m in media),
+        case_no=case.case_no,
     )
 
 

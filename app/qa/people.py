@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.domain.people import Reviewer, reviewer_of
+from app.domain.policies import PolicySet
+from app.domain.words import Words
 from app.log.store import LocalStore
 from db.models import User
 
@@ -29,6 +31,11 @@ def display_names(store: LocalStore) -> dict[str, str]:
     """Username -> display name, for charts and reports."""
     with store.transaction() as session:
         return dict(session.execute(select(User.username, User.display_name)).all())
+
+
+def team_words(store: LocalStore, policies: PolicySet) -> Words:
+    """The team's words: policy, action and queue names, people by their display names."""
+    return Words(policies, people=display_names(store))
 
 
 _reviewer = reviewer_of

@@ -15,6 +15,7 @@ from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role, cleared_sql
 from app.domain.policies import PolicySet
+from app.domain.words import Words
 from app.log.events import EventRecord
 from app.log.registry import registry
 from app.log.store import LocalStore
@@ -56,6 +57,10 @@ class Adjudication:
         self.policies = policies
         self.lead = lead
         self._desk = ReviewDesk(store, policies, lead)
+
+    def words(self) -> Words:
+        """The team's words: action labels, people by their display names."""
+        return self._desk.words()
 
     def queue(self) -> list[CaseRow]:
         """Cases in conflict this lead may see, most severe first."""

@@ -19,9 +19,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
 from app.domain.queues import Queue, QueueSet
+from app.domain.words import Words
 from app.dupes.cluster import ClusterCommands, ClusterMember
 from app.log.changes import Change
 from app.log.events import EventRecord
@@ -44,7 +47,7 @@ from app.review.types import (
     QueueChoice,
 )
 from app.wellbeing.rotation import BreakAdvice, WellbeingRules
-from db.models import Decision
+from db.models import Decision, User
 
 __all__ = [
     "ASSIGN_SECONDS",
@@ -230,6 +233,13 @@ class ReviewDesk:
     ) -> EventRecord:
         """Send the case to an analysts' queue with a reason."""
         return self.deciding.escalate(case_id, reason, severity, queue)
+
+    def words(self) -> Words:
+        """The team's words for this desk: policy, action and queue names, and people by
+        their display names as the store knows them now."""
+        with self.store.read() as session:
+            rows = session.execute(select(User.username, User.display_name)).all()
+        return Words(self.policies, self.queues, {name: shown for name, shown in rows})
 
     # --- analyst workspace (AnalystCommands) -----------------------------------------
 

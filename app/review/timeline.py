@@ -17,6 +17,7 @@ import msgspec
 
 from app.domain.kinds import EventKind
 from app.domain.policies import PolicySet
+from app.domain.words import words_for
 from app.log.events import EventRecord
 from app.log.registry import PayloadError, registry
 from app.review.kinds import (
@@ -96,10 +97,10 @@ def _action_label(category: str | None, action: str, policies: PolicySet) -> str
     return action
 
 
-def _ingested(p: CaseIngested, _policies: PolicySet, _items: dict[str, int]) -> str:
+def _ingested(p: CaseIngested, policies: PolicySet, _items: dict[str, int]) -> str:
     return (
         f"{p.report_count} report(s), severity {p.severity}, "
-        f"{len(p.media)} media item(s), routed to {p.queue}; "
+        f"{len(p.media)} media item(s), routed to {words_for(policies).queue(p.queue)}; "
         f"SLA due {_short(p.sla_deadline)}"
     )
 
@@ -132,7 +133,7 @@ def _revealed(p: MediaRevealed, _policies: PolicySet, items: dict[str, int]) -> 
 def _decided(p: DecisionRecorded, policies: PolicySet, _items: dict[str, int]) -> str:
     parts = [_action_label(p.category, p.action, policies)]
     if p.subcategory:
-        parts.append(p.subcategory)
+        parts.append(words_for(policies).subcategory(p.category, p.subcategory))
     if p.severity:
         parts.append(f"severity {p.severity}")
     text = " · ".join(parts)
@@ -147,8 +148,9 @@ def _decided(p: DecisionRecorded, policies: PolicySet, _items: dict[str, int]) -
     return text
 
 
-def _escalated(p: CaseEscalated, _policies: PolicySet, _items: dict[str, int]) -> str:
-    return f"to {p.queue} at severity {p.severity}, SLA due {_short(p.sla_deadline)}: {p.reason}"
+def _escalated(p: CaseEscalated, policies: PolicySet, _items: dict[str, int]) -> str:
+    queue = words_for(policies).queue(p.queue)
+    return f"to {queue} at severity {p.severity}, SLA due {_short(p.sla_deadline)}: {p.reason}"
 
 
 def _generic(p: Any, _policies: PolicySet, _items: dict[str, int]) -> str:

@@ -96,7 +96,7 @@ def test_painting_never_waits_for_sql(qtbot: QtBot) -> None:
     assert model.data(index) is None and source.offsets == []  # blank, page requested
     with qtbot.waitSignal(model.dataChanged, timeout=2000):
         pass
-    assert model.data(index) == "case 250" and source.offsets == [200]
+    assert model.data(index) == "#250  case 250" and source.offsets == [200]
 
 
 def test_a_page_that_fails_to_load_shows_disabled_error_rows(qapp: object) -> None:
@@ -105,7 +105,7 @@ def test_a_page_that_fails_to_load_shows_disabled_error_rows(qapp: object) -> No
     assert model.data(model.index(150, 2)) == "(could not load)"
     assert model.flags(model.index(150, 2)) == Qt.ItemFlag.NoItemFlags
     assert model.data(model.index(150, 0), CaseNoRole) is None
-    assert model.data(model.index(3, 2)) == "case 3"
+    assert model.data(model.index(3, 2)) == "#3  case 3"
 
 
 def test_sla_column_counts_down_and_colours_by_state(qapp: object) -> None:

@@ -7,6 +7,7 @@ PDF report, on paper (light) instead of the screen's dark theme.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 
 from PySide6.QtCharts import (
@@ -52,40 +53,54 @@ def new_chart(title: str, dark: bool = True) -> QChart:
     return chart
 
 
-def backlog_chart(queues: list[QueueFigures], dark: bool = True) -> Built:
-    """Open cases per queue now, and the median age of each queue's backlog in hours."""
+def backlog_chart(
+    queues: list[QueueFigures], dark: bool = True, names: Mapping[str, str] | None = None
+) -> Built:
+    """Open cases per queue now (bars, left axis) and the median age of each queue's
+    backlog in hours (points, right axis): a count and a duration never share an axis."""
     chart = new_chart("Backlog by queue (open now)", dark)
     open_set = QBarSet("Open cases")
-    age_set = QBarSet("Median age (h)")
-    names = []
-    for q in queues:
-        names.append(q.queue)
+    age = QScatterSeries()  # a point per queue: ages of different queues are not a line
+    age.setName("Median age (hours, right axis)")
+    age.setMarkerSize(9.0)
+    for i, q in enumerate(queues):
         open_set.append(q.backlog.n_open)
-        age_set.append(round((q.backlog.median_s or 0.0) / 3600.0, 1))
+        age.append(i, round((q.backlog.median_s or 0.0) / 3600.0, 1))
     series = QBarSeries()
     series.append(open_set)
-    series.append(age_set)
     _color(open_set, ACCENT)
-    _color(age_set, SECOND)
-    _bars(chart, series, names)
+    counts = _bars(chart, series, _queue_names(queues, names))
+    counts.setTitleText("Cases")
+    age.setColor(SECOND)
+    age.setBorderColor(SECOND)
+    chart.addSeries(age)
+    hours = QValueAxis()
+    hours.setTitleText("Hours")
+    hours.setLabelFormat("%.0f")
+    hours.setRange(0.0, max(max((p.y() for p in age.points()), default=1.0) * 1.1, 4.0))
+    hours.applyNiceNumbers()
+    hours.setGridLineVisible(False)  # the counts' grid is the one to read across
+    chart.addAxis(hours, Qt.AlignmentFlag.AlignRight)
+    age.attachAxis(chart.axes(Qt.Orientation.Horizontal)[0])
+    age.attachAxis(hours)
     return chart, sum(q.backlog.n_open for q in queues)
 
 
-def sla_chart(queues: list[QueueFigures], dark: bool = True) -> Built:
+def sla_chart(
+    queues: list[QueueFigures], dark: bool = True, names: Mapping[str, str] | None = None
+) -> Built:
     """Share of each queue's decisions made by their deadline, in percent."""
     chart = new_chart("SLA hit rate by queue (period)", dark)
     hits = QBarSet("Decided in time (%)")
-    names = []
     points = 0
     for q in queues:
         rate = q.tally.sla.value
-        names.append(q.queue)
         hits.append(0.0 if rate is None else round(rate * 100.0, 1))
         points += rate is not None
     _color(hits, ACCENT)
     series = QBarSeries()
     series.append(hits)
-    axis = _bars(chart, series, names)
+    axis = _bars(chart, series, _queue_names(queues, names))
     axis.setRange(0.0, 100.0)
     axis.setTickCount(6)
     return chart, points
@@ -169,11 +184,15 @@ def exposure_chart(title: str, value: Distribution | Suppressed, dark: bool = Tr
     return chart, 1
 
 
+def _queue_names(queues: list[QueueFigures], names: Mapping[str, str] | None) -> list[str]:
+    return [(names or {}).get(q.queue, q.queue) for q in queues]
+
+
 def _bars(chart: QChart, series: QBarSeries, names: list[str]) -> QValueAxis:
     chart.addSeries(series)
     x = QBarCategoryAxis()
     x.append(names or ["-"])
-    x.setLabelsAngle(-30)
+    x.setLabelsAngle(-90)
     y = QValueAxis()
     y.setLabelFormat("%d")
     top = max((s.at(i) for s in series.barSets() for i in range(s.count())), default=1.0)

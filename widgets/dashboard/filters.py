@@ -28,7 +28,7 @@ class FilterBar(QWidget):
     changed = Signal()
 
     def __init__(
-        self, queues: list[str], policies: dict[str, str], today: date, zone: tzinfo
+        self, queues: dict[str, str], policies: dict[str, str], today: date, zone: tzinfo
     ) -> None:
         super().__init__()
         self.setObjectName("dashboardFilters")
@@ -38,8 +38,8 @@ class FilterBar(QWidget):
         self.queue = QComboBox()
         self.queue.setAccessibleName("Queue")
         self.queue.addItem("All queues", None)
-        for q in queues:
-            self.queue.addItem(q, q)
+        for queue_id, name in queues.items():
+            self.queue.addItem(name, queue_id)
         self.policy = QComboBox()
         self.policy.setAccessibleName("Policy")
         self.policy.addItem("All policies", None)

@@ -7,19 +7,29 @@ painter, so the PDF report uses the same drawing as the screen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.quality.confusion import ConfusionMatrix
 
-LABEL_SHARE = 0.26
+LABEL_SHARE = 0.2
+MAX_LABEL_SHARE = 0.5
+MIN_POINTS = 6.0
+LABEL_GAP = 6.0
 
 
 def paint_matrix(
-    painter: QPainter, area: QRectF, matrix: ConfusionMatrix | None, dark: bool = True
+    painter: QPainter,
+    area: QRectF,
+    matrix: ConfusionMatrix | None,
+    dark: bool = True,
+    words: Mapping[str, str] | None = None,
 ) -> None:
-    """Draw the heat map (with axis labels) inside area."""
+    """Draw the heat map inside area, its axes labelled with the policy files' words
+    (`words`: action id -> label); the label column is as wide as its longest label."""
     ink = QColor("#d6dae0") if dark else QColor("#202020")
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -30,14 +40,16 @@ def paint_matrix(
         painter.restore()
         return
     n = len(matrix.labels)
-    left = area.width() * LABEL_SHARE
-    top = area.height() * 0.12
-    cell_w = (area.width() - left) / n
-    cell_h = (area.height() - top) / n
+    texts = tuple(axis_label(label, words) for label in matrix.labels)
     font = QFont(painter.font())
-    font.setPointSizeF(max(5.0, min(9.0, cell_h * 0.28)))
+    font.setPointSizeF(max(5.0, min(9.0, area.height() / n * 0.2)))
     painter.setFont(font)
-    _labels(painter, area, matrix.labels, left, top, cell_w, cell_h)
+    line = painter.fontMetrics().height()
+    top = line * 3 + 6  # the caption, then two lines of column labels
+    cell_h = (area.height() - top) / n
+    left = fit_row_labels(painter, texts, area.width())
+    cell_w = (area.width() - left) / n
+    _labels(painter, area, texts, left, top, cell_w, cell_h)
     rows = matrix.row_totals
     for i in range(n):
         for j in range(n):
@@ -53,7 +65,7 @@ def paint_matrix(
     painter.setPen(QPen(ink))
     caption = "rows: reviewer's action · columns: auditor's blind call"
     painter.drawText(
-        QRectF(area.left(), area.top(), area.width(), top * 0.5),
+        QRectF(area.left(), area.top(), area.width(), painter.fontMetrics().height()),
         Qt.AlignmentFlag.AlignLeft,
         caption,
     )
@@ -72,13 +84,40 @@ def _labels(
     align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     metrics = painter.fontMetrics()
     elide = Qt.TextElideMode.ElideRight
-    for i, label in enumerate(labels):
-        text = label.replace("_", " ")
-        row = QRectF(area.left(), area.top() + top + i * cell_h, left - 6, cell_h)
+    for i, text in enumerate(labels):
+        row = QRectF(area.left(), area.top() + top + i * cell_h, left - LABEL_GAP, cell_h)
         painter.drawText(row, align_right, metrics.elidedText(text, elide, int(row.width())))
-        col = QRectF(area.left() + left + i * cell_w, area.top() + top * 0.5, cell_w, top * 0.5)
-        short = metrics.elidedText(text, elide, int(cell_w) - 4)
-        painter.drawText(col, Qt.AlignmentFlag.AlignCenter, short)
+        line = metrics.height()
+        col = QRectF(area.left() + left + i * cell_w, area.top() + line + 2, cell_w, line * 2 + 2)
+        painter.drawText(col, Qt.AlignmentFlag.AlignCenter, _fitted(metrics, text, cell_w - 4))
+
+
+def fit_row_labels(painter: QPainter, texts: tuple[str, ...], width: float) -> float:
+    """The row labels' column, as wide as the longest label within limits; past them the
+    painter's font shrinks (to MIN_POINTS at the least) so the longest label still fits."""
+    widest = max(painter.fontMetrics().horizontalAdvance(t) for t in texts)
+    left = min(max(width * LABEL_SHARE, widest + LABEL_GAP + 2), width * MAX_LABEL_SHARE)
+    room = left - LABEL_GAP - 2
+    if widest > room:
+        font = QFont(painter.font())
+        font.setPointSizeF(max(MIN_POINTS, font.pointSizeF() * room / widest))
+        painter.setFont(font)
+    return left
+
+
+def axis_label(action_id: str, words: Mapping[str, str] | None) -> str:
+    """An action's label from the policy files (its id, spaced, when none names it)."""
+    return (words or {}).get(action_id) or action_id.replace("_", " ")
+
+
+def _fitted(metrics: QFontMetrics, text: str, width: float) -> str:
+    # A column label that does not fit on one line keeps its words: first word, then the
+    # rest, each elided only if a single word is still too wide.
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    elide = Qt.TextElideMode.ElideRight
+    head, _, tail = text.partition(" ")
+    return "\n".join(metrics.elidedText(part, elide, int(width)) for part in (head, tail) if part)
 
 
 def _shade(share: float, diagonal: bool, dark: bool) -> QColor:
@@ -101,10 +140,16 @@ class ConfusionHeatmap(QWidget):
         self.setAccessibleName("Confusion matrix heat map")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.matrix: ConfusionMatrix | None = None
+        self.words: dict[str, str] = {}
 
-    def set_matrix(self, matrix: ConfusionMatrix | None) -> None:
-        """Show this matrix (None: nothing audited)."""
+    def set_matrix(
+        self, matrix: ConfusionMatrix | None, words: Mapping[str, str] | None = None
+    ) -> None:
+        """Show this matrix (None: nothing audited), its axes in these words."""
         self.matrix = matrix
+        self.words = dict(words or {})
+        labels = [axis_label(a, self.words) for a in (matrix.labels if matrix else ())]
+        self.setToolTip("Actions: " + ", ".join(labels) if labels else "")
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -115,5 +160,6 @@ class ConfusionHeatmap(QWidget):
         """Draw the matrix over the whole widget."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#23262b"))
-        paint_matrix(painter, QRectF(self.rect()).adjusted(6, 6, -6, -6), self.matrix)
+        area = QRectF(self.rect()).adjusted(6, 6, -6, -6)
+        paint_matrix(painter, area, self.matrix, words=self.words)
         painter.end()

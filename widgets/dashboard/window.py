@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.policies import PolicySet
+from app.domain.words import Words
 from app.log.store import LocalStore
 from app.qa.dashboard import DashboardData, build_dashboard
 from app.qa.dataset import Scope
@@ -75,7 +76,9 @@ class DashboardWindow(QWidget):
         self.data: DashboardData | None = None
         today = datetime.now(local_zone()).date()
         names_by_policy = {p.id: p.name for p in policies}
-        self.filters = FilterBar(queues, names_by_policy, today, local_zone())
+        self.words = Words(policies, people=names)
+        queue_names = {q: self.words.queue(q) for q in queues}
+        self.filters = FilterBar(queue_names, names_by_policy, today, local_zone())
         self.filters.changed.connect(self._schedule)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -137,13 +140,15 @@ class DashboardWindow(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.kpis.setText(kpi_text(data))
         cards = self.cards
-        cards["backlog"].show_chart(*charts.backlog_chart(data.queues), "No open cases.")
-        cards["sla"].show_chart(*charts.sla_chart(data.queues))
+        queues = self.words.queue_names()
+        backlog = charts.backlog_chart(data.queues, names=queues)
+        cards["backlog"].show_chart(*backlog, "No open cases.")
+        cards["sla"].show_chart(*charts.sla_chart(data.queues, names=queues))
         cards["throughput"].show_chart(*charts.throughput_chart(data.throughput))
         cards["agreement"].show_chart(
             *charts.agreement_chart(data.agreement), "No blind re-reviews of decisions made then."
         )
-        self.heatmap.set_matrix(data.confusion)
+        self.heatmap.set_matrix(data.confusion, action_words(self.words, data))
         cards["confusion"].show_points(data.confusion.total, "No audited decisions in this period.")
         points = 0
         for view, value, title in (
@@ -265,3 +270,8 @@ def _withheld(value: object) -> str:
     if isinstance(value, Suppressed):
         return f"Withheld to protect individuals: {value.reason}."
     return "No exposure recorded in this period."
+
+
+def action_words(words: Words, data: DashboardData) -> dict[str, str]:
+    """The confusion matrix's action ids in the policy files' words."""
+    return {action: words.action(action) for action in data.confusion.labels}

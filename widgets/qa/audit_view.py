@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from array import array
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,10 +38,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit.trail import MAX_ROWS, AuditTrail, TrailFilter, TrailRow
+from app.domain.words import case_number
+from app.log.registry import registry
 from widgets.shell.fit import fit_window
 
 PAGE = 200
 COLUMNS = ("When (UTC)", "Person", "Kind", "Case", "What")
+WHEN_SAMPLE = "0000-00-00 00:00:00"  # the widest a When cell gets
 Index = QModelIndex | QPersistentModelIndex
 LocalIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -48,9 +52,10 @@ LocalIdRole = Qt.ItemDataRole.UserRole + 1
 class AuditTrailModel(QAbstractTableModel):
     """Events matching a filter, newest first, loaded a page at a time."""
 
-    def __init__(self, trail: AuditTrail) -> None:
+    def __init__(self, trail: AuditTrail, names: dict[str, str] | None = None) -> None:
         super().__init__()
         self._trail = trail
+        self._names = names or {}
         self._ids: array[int] = array("q")
         self._rows: dict[int, TrailRow] = {}
 
@@ -88,16 +93,19 @@ class AuditTrailModel(QAbstractTableModel):
         local_id = self._ids[index.row()]
         if role == LocalIdRole:
             return local_id
-        if role != Qt.ItemDataRole.DisplayRole:
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if role not in shown:
             return None
         row = self._row(index.row())
         if row is None:
             return "(not visible)" if index.column() == 0 else ""
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return row.kind  # the stored kind, for a lead who greps the log
         return (
             row.created_at[:19].replace("T", " "),
-            row.actor,
-            row.kind,
-            row.case_title or (row.case_id or "")[:8],
+            self._names.get(row.actor, row.actor),
+            kind_label(row.kind),
+            _case_cell(row),
             row.summary,
         )[index.column()]
 
@@ -115,17 +123,19 @@ class AuditView(QWidget):
 
     filtered = Signal(int)
 
-    def __init__(self, trail: AuditTrail) -> None:
+    def __init__(self, trail: AuditTrail, names: dict[str, str] | None = None) -> None:
         super().__init__()
         self.setObjectName("auditView")
         self.setWindowTitle("Veil — audit trail")
         self.trail = trail
-        self.model = AuditTrailModel(trail)
-        self.person = _combo("Person", "Anyone", trail.actors())
-        self.kind = _combo("Kind", "Any kind", trail.kinds())
+        names = names or {}
+        self.model = AuditTrailModel(trail, names)
+        self.person = _combo("Person", "Anyone", trail.actors(), names)
+        labels = {kind: kind_label(kind) for kind in trail.kinds()}
+        self.kind = _combo("Kind", "Any kind", trail.kinds(), labels)
         self.case = QLineEdit()
-        self.case.setPlaceholderText("case id")
-        self.case.setAccessibleName("Case id")
+        self.case.setPlaceholderText("case #number or id")
+        self.case.setAccessibleName("Case number or id")
         self.use_dates = QCheckBox("Dates")
         today = date.today()
         self.first = _date_edit(today - timedelta(days=6))
@@ -149,11 +159,18 @@ class AuditView(QWidget):
             end = _iso(self.last.date().addDays(1))
         return TrailFilter(
             actor=self.person.currentData(),
-            case_id=self.case.text().strip() or None,
+            case_id=self._case_id(self.case.text().strip()),
             kind=self.kind.currentData(),
             start=start,
             end=end,
         )
+
+    def _case_id(self, typed: str) -> str | None:
+        # A case number as people read it (#1042 or 1042), else the id as typed.
+        number = typed.removeprefix("#")
+        if number.isdigit():
+            return self.trail.case_id_of(int(number)) or typed
+        return typed or None
 
     def apply(self) -> None:
         """Reload the list for the current filter."""
@@ -184,7 +201,15 @@ class AuditView(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(22)
-        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Sized to their widest possible text (the model is lazy: no row is read to size it).
+        metrics = table.fontMetrics()
+        pad = 24
+        header.resizeSection(0, metrics.horizontalAdvance(WHEN_SAMPLE) + pad)
+        widest_kind = max((metrics.horizontalAdvance(k.label) for k in _kinds()), default=80)
+        header.resizeSection(2, widest_kind + pad)
         table.selectionModel().currentRowChanged.connect(self.show_details)
         return table
 
@@ -212,13 +237,32 @@ class AuditView(QWidget):
         fit_window(self, 1200, 800)  # cut down to the screen
 
 
-def _combo(name: str, anything: str, values: list[str]) -> QComboBox:
+def _combo(
+    name: str, anything: str, values: list[str], labels: dict[str, str] | None = None
+) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     combo.addItem(anything, None)
     for value in values:
-        combo.addItem(value, value)
+        combo.addItem((labels or {}).get(value, value), value)
     return combo
+
+
+def _case_cell(row: TrailRow) -> str:
+    if row.case_no is None:
+        return row.case_title or (row.case_id or "")[:8]
+    return f"{case_number(row.case_no)} {row.case_title}".strip()
+
+
+def kind_label(kind: str) -> str:
+    """An event kind as people read it: its feature's label ("Decided" for
+    `decision.recorded`); a kind no feature declares shows as stored."""
+    found = registry().kinds.get(kind)
+    return found.label if found is not None else kind
+
+
+def _kinds() -> list[Any]:
+    return list(registry().kinds.values())
 
 
 def _date_edit(day: date) -> QDateEdit:

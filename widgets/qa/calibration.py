@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import Words
 from app.log.store import LocalStore
 from app.qa.calibration_sessions import Calibration, CalibrationSession
 from app.quality.calibration import CalibrationResult
@@ -36,24 +37,25 @@ from widgets.shell.tasks import TaskRunner
 IdRole = Qt.ItemDataRole.UserRole + 1
 
 
-def result_table(result: CalibrationResult, titles: dict[str, str]) -> QTableWidget:
-    """The agreement table: one row per case, one column per participant."""
+def result_table(result: CalibrationResult, titles: dict[str, str], words: Words) -> QTableWidget:
+    """The agreement table: one row per case, one column per participant (by name)."""
     people = sorted({p for row in result.cases for p in row.actions})
     table = QTableWidget(len(result.cases), len(people) + 3)
     table.setObjectName("calibrationTable")
-    table.setHorizontalHeaderLabels(["Case", *people, "Majority", "Agreement"])
+    names = [words.person(p) for p in people]
+    table.setHorizontalHeaderLabels(["Case", *names, "Majority", "Agreement"])
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     for r, row in enumerate(result.cases):
         cells = [titles.get(row.case_id, row.case_id)]
-        cells += [row.actions.get(p, "–") for p in people]
-        cells += [row.majority or "(tie)", f"{row.agreement_share:.0%}"]
+        cells += [words.action(row.actions[p]) if p in row.actions else "–" for p in people]
+        cells += [words.action(row.majority) or "(tie)", f"{row.agreement_share:.0%}"]
         for c, text in enumerate(cells):
             table.setItem(r, c, QTableWidgetItem(text))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 
-def statistics_text(result: CalibrationResult) -> str:
+def statistics_text(result: CalibrationResult, words: Words) -> str:
     """Fleiss' kappa, Krippendorff's alpha and each person's alignment with the majority."""
     fleiss = result.fleiss
     alpha = result.alpha
@@ -66,7 +68,7 @@ def statistics_text(result: CalibrationResult) -> str:
         else f"alpha: {alpha.reason}",
     ]
     aligned = ", ".join(
-        f"{who} {rate.value:.0%}"
+        f"{words.person(who)} {rate.value:.0%}"
         for who, rate in result.alignment.items()
         if rate.value is not None
     )
@@ -77,13 +79,18 @@ class CalibrationDialog(QDialog):
     """The lead's calibration sessions."""
 
     def __init__(
-        self, calibration: Calibration, team: list[str], parent: QWidget | None = None
+        self,
+        calibration: Calibration,
+        team: list[str],
+        parent: QWidget | None = None,
+        words: Words | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calibrationSessions")
         self.setWindowTitle("Calibration sessions")
         self._cal = calibration
         self._team = team
+        self.words = words or Words(calibration.policies)
         self.sessions = QListWidget()
         self.sessions.setAccessibleName("Calibration sessions")
         self.sessions.currentItemChanged.connect(lambda *_: self.show_selected())
@@ -138,13 +145,13 @@ class CalibrationDialog(QDialog):
             return
         result = self._cal.result(session.session_id)
         titles = {c.case_id: c.title for c in self._cal.candidates(2000)}
-        self.body.addWidget(result_table(result, titles))
+        self.body.addWidget(result_table(result, titles, self.words))
         prefix = "Open: votes so far. " if session.is_open else "Closed. "
-        self.stats.setText(prefix + statistics_text(result))
+        self.stats.setText(prefix + statistics_text(result, self.words))
 
     def new_session(self) -> None:
         """Ask for a title, cases and people, then open the session."""
-        dialog = NewSessionDialog(self._cal, self._team, self)
+        dialog = NewSessionDialog(self._cal, self._team, self, self.words)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
             self.reload(dialog.created.session_id)
 
@@ -161,23 +168,29 @@ class NewSessionDialog(QDialog):
     """Title, the cases everyone decides, and who takes part."""
 
     def __init__(
-        self, calibration: Calibration, team: list[str], parent: QWidget | None = None
+        self,
+        calibration: Calibration,
+        team: list[str],
+        parent: QWidget | None = None,
+        words: Words | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New calibration session")
         self._cal = calibration
+        words = words or Words(calibration.policies)
         self.created: CalibrationSession | None = None
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. Borderline hate speech, March")
         self.cases = QListWidget()
         for c in calibration.candidates():
-            item = QListWidgetItem(f"{c.title} · {c.policy} · decided {c.decided_action}")
+            decided = words.action(c.decided_action, c.policy)
+            item = QListWidgetItem(f"{c.title} · {words.policy(c.policy)} · decided {decided}")
             item.setData(IdRole, c.case_id)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.cases.addItem(item)
         self.people = QListWidget()
         for who in team:
-            item = QListWidgetItem(who)
+            item = QListWidgetItem(words.person(who))
             item.setData(IdRole, who)
             item.setCheckState(Qt.CheckState.Checked)
             self.people.addItem(item)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
+from app.domain.words import case_number
 from app.imaging.pipeline import FilterPipeline, resolve_pipeline
 from app.log.store import LocalStore
 from app.qa.content import CaseContent
@@ -67,10 +68,11 @@ class CaseContentView(QWidget):
         self.content = content
         policy = self._policies[content.category]
         severity = policy.severity_labels.get(content.severity, str(content.severity))
-        self.title.setText(content.title)
+        self.title.setText(f"{case_number(content.case_no)}  {content.title}")
+        reported = content.reported_at[:16].replace("T", " ")
         self.meta.setText(
             f"{policy.name} · severity {content.severity} ({severity}) · "
-            f"{content.report_count} report(s) · reported {content.reported_at[:16]}"
+            f"{content.report_count} report(s) · reported {reported}"
         )
         self.reason.setText(f"Report reason: {content.report_reason or '(none given)'}")
         self.text.setPlainText(content.body_text)

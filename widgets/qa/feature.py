@@ -26,7 +26,7 @@ from app.qa.dataset import read_snapshot
 from app.qa.feedback import feedback_for
 from app.qa.gold_mixing import GoldMixer
 from app.qa.gold_sets import GoldSets
-from app.qa.people import display_names, team
+from app.qa.people import display_names, team, team_words
 from app.qa.rules import QaRules
 from app.qa.secret import lead_secret
 from widgets.dashboard import DashboardWindow
@@ -61,7 +61,8 @@ class LeadTools:
 
     def show_feedback(self) -> None:
         """The reviewer's own audited decisions."""
-        FeedbackDialog(feedback_for(self.store, self.person), self.window).exec()
+        words = team_words(self.store, self.policies)
+        FeedbackDialog(feedback_for(self.store, self.person), words, self.window).exec()
 
     def show_calibration_calls(self) -> None:
         """The calibration cases waiting for this person's call."""
@@ -70,7 +71,9 @@ class LeadTools:
 
     def show_audit_trail(self) -> None:
         """The audit trail (leads: everything; analysts: their cases)."""
-        self._show("audit", lambda: AuditView(AuditTrail(self.store, self.person)))
+        words = team_words(self.store, self.policies)
+        trail = AuditTrail(self.store, self.person, words)
+        self._show("audit", lambda: AuditView(trail, display_names(self.store)))
 
     # --- leads ------------------------------------------------------------------------
 
@@ -134,11 +137,12 @@ class LeadTools:
         """The lead's calibration sessions."""
         calibration = Calibration(self.store, self.policies, self.person)
         people = [p.username for p in team(self.store) if p.username != self.person.username]
-        CalibrationDialog(calibration, people, self.window).exec()
+        words = team_words(self.store, self.policies)
+        CalibrationDialog(calibration, people, self.window, words).exec()
 
     def show_dashboard(self) -> None:
         """The team dashboard."""
-        queues = sorted({p.queue for p in self.policies})
+        queues = [q.id for q in self.desk.queues]
         self._show(
             "dashboard",
             lambda: DashboardWindow(
@@ -190,7 +194,7 @@ class LeadTools:
             return
         path = _ask_path(dashboard, "veil-qa-report.pdf", "PDF (*.pdf)")
         if path is not None:
-            write_report(dashboard.data, path, "", display_names(self.store))
+            write_report(dashboard.data, path, dashboard.words)
             dashboard.status.setText(f"QA report written to {path}")
 
     def _show(self, key: str, make: Callable[[], Any]) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import Words
 from app.qa.feedback import Feedback
 from widgets.shell.fit import fit_window
 
@@ -22,7 +23,7 @@ HEADERS = ("Case", "Decided", "Your decision", "Verdict", "Should have been", "N
 class FeedbackDialog(QDialog):
     """Every finished audit of the reviewer's own decisions, newest first."""
 
-    def __init__(self, feedback: Feedback, parent: QWidget | None = None) -> None:
+    def __init__(self, feedback: Feedback, words: Words, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("qaFeedback")
         self.setWindowTitle("My QA feedback")
@@ -42,11 +43,15 @@ class FeedbackDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for row, item in enumerate(feedback.items):
-            better = "" if item.agreed else f"{item.corrected_action} ({item.corrected_policy})"
+            better = (
+                ""
+                if item.agreed
+                else _decision(words, item.corrected_action, item.corrected_policy)
+            )
             cells = (
                 item.title,
                 item.decided_at[:16],
-                f"{item.your_action} ({item.policy})",
+                _decision(words, item.your_action, item.policy),
                 "agree" if item.agreed else "disagree",
                 better,
                 item.note,
@@ -59,3 +64,7 @@ class FeedbackDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         fit_window(self, 1000, 480)  # cut down to the screen
+
+
+def _decision(words: Words, action: str, policy: str) -> str:
+    return f"{words.action(action, policy)} ({words.policy(policy)})"

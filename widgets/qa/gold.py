@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import words_for
 from app.log.store import LocalStore
 from app.qa.dataset import Scope, read_snapshot
 from app.qa.gold_sets import GoldSets, gold_score
@@ -51,6 +52,7 @@ class GoldSetDialog(QDialog):
         self.setObjectName("goldSets")
         self.setWindowTitle("Gold sets")
         self._gold = gold
+        self.words = words_for(gold.policies)
         self._store = store
         self._run_mix = run_mix
         self.entries = _table(("Case", "Policy", "Expected", "Copies served", "Active", "Note"))
@@ -91,13 +93,15 @@ class GoldSetDialog(QDialog):
         """Refill both tables and the accuracy line."""
         self.entries.setRowCount(0)
         for e in self._gold.entries():
-            _append(self.entries, e.case_id, (e.title, e.policy, e.expected_action, str(e.copies),
-                                              "yes" if e.active else "no", e.note))  # fmt: skip
+            expected = self.words.action(e.expected_action, e.policy)
+            _append(self.entries, e.case_id, (e.title, self.words.policy(e.policy), expected,
+                                              str(e.copies), "yes" if e.active else "no",
+                                              e.note))  # fmt: skip
         self.candidates.setRowCount(0)
         for c in self._gold.candidates():
-            _append(
-                self.candidates, c.case_id, (c.title, c.policy, c.decided_action, c.updated_at[:16])
-            )
+            decided = self.words.action(c.decided_action, c.policy)
+            cells = (c.title, self.words.policy(c.policy), decided, c.updated_at[:16])
+            _append(self.candidates, c.case_id, cells)
         self.score.setText(self._score_text())
 
     def mark_selected(self) -> None:
@@ -140,7 +144,10 @@ class GoldSetDialog(QDialog):
             score = gold_score(cur, scope)
         if not score.overall.total:
             return f"No decisions on gold cases in the last {SCORE_DAYS} days."
-        parts = [f"{p}: {r.value:.0%} ({r.hits}/{r.total})" for p, r in score.by_policy.items()]
+        parts = [
+            f"{self.words.policy(p)}: {r.value:.0%} ({r.hits}/{r.total})"
+            for p, r in score.by_policy.items()
+        ]
         overall = score.overall
         return (
             f"Accuracy on gold, last {SCORE_DAYS} days: {overall.value:.0%} "

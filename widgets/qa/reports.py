@@ -19,12 +19,13 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QGraphicsScene
 
+from app.domain.words import Words
 from app.qa.dashboard import DashboardData
 from app.quality.records import Rate
 from app.quality.wellbeing import Suppressed
 from widgets.dashboard import charts
 from widgets.dashboard.heatmap import paint_matrix
-from widgets.dashboard.window import kpi_text
+from widgets.dashboard.window import action_words, kpi_text
 
 DPI = 96
 MARGIN = 36.0
@@ -99,10 +100,9 @@ class _Pages:
         self.painter.end()
 
 
-def write_report(
-    data: DashboardData, path: Path, team: str = "", names: dict[str, str] | None = None
-) -> None:
-    """Write the QA report for data's scope as a PDF at path."""
+def write_report(data: DashboardData, path: Path, words: Words, team: str = "") -> None:
+    """Write the QA report for data's scope as a PDF at path, in the team's words (policy,
+    action and queue names from the files, people by their display names)."""
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
     writer.setTitle(f"Veil QA report {data.scope.label()}")
@@ -118,9 +118,9 @@ def write_report(
     pages = _Pages(writer)
     try:
         _summary(pages, data, team)
-        _quality(pages, data)
-        _operations(pages, data)
-        _scorecards(pages, data, names or {})
+        _quality(pages, data, words)
+        _operations(pages, data, words)
+        _scorecards(pages, data, words)
     finally:
         pages.end()
 
@@ -135,7 +135,7 @@ def _summary(pages: _Pages, data: DashboardData, team: str) -> None:
     pages.text(kpi_text(data), 9, gap=10)
 
 
-def _quality(pages: _Pages, data: DashboardData) -> None:
+def _quality(pages: _Pages, data: DashboardData, words: Words) -> None:
     pages.text("Quality", 12, bold=True, keep=120)
     pages.text(
         "Agreement and Cohen's kappa compare each audited decision with the auditor's blind "
@@ -144,21 +144,23 @@ def _quality(pages: _Pages, data: DashboardData) -> None:
     )
     pages.chart(charts.agreement_chart(data.agreement, dark=False)[0])
     pages.need(300)
-    paint_matrix(pages.painter, QRectF(0, pages.y, pages.width, 290), data.confusion, dark=False)
+    area = QRectF(0, pages.y, pages.width, 290)
+    paint_matrix(pages.painter, area, data.confusion, False, action_words(words, data))
     pages.y += 300
     rows = [
-        [policy, _num(k.value), str(k.n_items), k.reason or ""]
+        [words.policy(policy), _num(k.value), str(k.n_items), k.reason or ""]
         for policy, k in data.kappa_by_policy.items()
     ]
     pages.text("Cohen's kappa by policy", 10, bold=True, keep=LINE * 3)
     pages.table(("Policy", "Kappa", "Audited", "Note"), rows, first=0.3)
 
 
-def _operations(pages: _Pages, data: DashboardData) -> None:
+def _operations(pages: _Pages, data: DashboardData, words: Words) -> None:
     pages.text("Operations", 12, bold=True, keep=200)
     pages.chart(charts.throughput_chart(data.throughput, dark=False)[0], 200)
-    pages.chart(charts.backlog_chart(data.queues, dark=False)[0], 220)
-    pages.chart(charts.sla_chart(data.queues, dark=False)[0], 220)
+    queues = words.queue_names()
+    pages.chart(charts.backlog_chart(data.queues, False, queues)[0], 220)
+    pages.chart(charts.sla_chart(data.queues, False, queues)[0], 220)
     pages.text("Team wellbeing (aggregate, team-wide)", 12, bold=True, keep=LINE * 3)
     for title, value in (
         ("Graphic items per reviewer-day", data.exposure.graphic_items),
@@ -175,13 +177,13 @@ def _operations(pages: _Pages, data: DashboardData) -> None:
         )
 
 
-def _scorecards(pages: _Pages, data: DashboardData, names: dict[str, str]) -> None:
+def _scorecards(pages: _Pages, data: DashboardData, words: Words) -> None:
     pages.text("Per-reviewer scorecards", 12, bold=True, keep=LINE * 3)
     header = ("Reviewer", "Handled", "Median", "p90", "SLA", "Escal.", "Audited", "Agree",
               "Kappa", "QA pass", "Gold")  # fmt: skip
     rows = [
         [
-            names.get(c.reviewer, c.reviewer),
+            words.person(c.reviewer),
             str(c.tally.decisions),
             _duration(c.handling.median_s),
             _duration(c.handling.p90_s),
@@ -225,13 +227,14 @@ def export_report_command(args: argparse.Namespace) -> int:
     make_app()
     scope = scope_from_args(args)
     store = open_store(args)
+    policy_set = policies()
     try:
-        graphic = [p.id for p in policies() if p.graphic]
+        graphic = [p.id for p in policy_set if p.graphic]
         data = build_dashboard(store.engine, scope, graphic, datetime.now(UTC))
-        names = display_names(store)
+        words = Words(policy_set, people=display_names(store))
     finally:
         store.close()
     out = Path(args.out)
-    write_report(data, out, args.team, names)
+    write_report(data, out, words, args.team)
     print(f"QA report for {scope.label()} written to {out}")
     return 0

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import Words, case_number
 from app.log.store import LocalStore
 from app.qa.blind import AuditItem, BlindReview, OriginalDecision
+from app.qa.people import team_words
 from app.review.reviewdesk import AccessDenied, FormError
 from widgets.qa.case import ActionPicker, CaseContentView
 from widgets.shell.fit import fit_window
@@ -56,6 +58,7 @@ class BlindReviewWindow(QWidget):
         self.setObjectName("blindReview")
         self.setWindowTitle("Veil — QA blind re-review")
         self.desk = desk
+        self.words: Words = team_words(store, desk.policies)
         self.current: str | None = None
         self.original: OriginalDecision | None = None
         policies = desk.policies
@@ -219,9 +222,12 @@ class BlindReviewWindow(QWidget):
         self.original = self.desk.original(decision_event_id)
         o = self.original
         fields = "; ".join(f"{k}: {v}" for k, v in o.fields.items() if k != "rationale")
+        words = self.words
+        sub = words.subcategory(o.policy, o.subcategory)
         self.original_text.setText(
-            f"{o.reviewer} decided <b>{o.action}</b> under {o.policy}"
-            f"{' (' + o.subcategory + ')' if o.subcategory else ''} at {o.decided_at[:16]}."
+            f"{words.person(o.reviewer)} decided <b>{words.action(o.action, o.policy)}</b> "
+            f"under {words.policy(o.policy)}{' (' + sub + ')' if sub else ''} "
+            f"at {o.decided_at[:16].replace('T', ' ')}."
             f"<br>Rationale: {o.rationale or '(none)'}{'<br>' + fields if fields else ''}"
         )
         own = self.desk.own_call(decision_event_id)
@@ -280,7 +286,8 @@ class BlindReviewWindow(QWidget):
 
 def _list_item(item: AuditItem) -> QListWidgetItem:
     why = REASONS.get(item.reason, item.reason)
-    text = f"{item.title}\n{why} · {STAGES[item.stage]} · drawn {item.assigned_at[:10]}"
+    title = f"{case_number(item.case_no)}  {item.title}"
+    text = f"{title}\n{why} · {STAGES[item.stage]} · drawn {item.assigned_at[:10]}"
     entry = QListWidgetItem(text)
     entry.setData(DecisionRole, item.decision_event_id)
     return entry

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.people import Reviewer
 from app.domain.policies import PolicySet
+from app.domain.words import words_for
 from app.qa.rules import QaRules, QueueRule
 from app.qa.secret import fingerprint
 from app.quality.sampling import SamplingRule
@@ -35,6 +36,8 @@ EXPLAIN = (
     "gives the same picks. Escalation outcomes follow the rule of the queue they came from. "
     "Gold cases are mixed into a queue at the gold rate, as ordinary-looking cases."
 )
+
+QueueIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 class QaRulesDialog(QDialog):
@@ -59,6 +62,7 @@ class QaRulesDialog(QDialog):
         self._seed = seed
         self._run_draw = run_draw
         self._top = _top_severity(policies)
+        self._words = words_for(policies)
         self.table = QTableWidget(len(self._top), len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().setVisible(False)
@@ -87,7 +91,8 @@ class QaRulesDialog(QDialog):
     def _fill(self, current: dict[str, QueueRule]) -> None:
         for row, (queue, top) in enumerate(self._top.items()):
             rule = current.get(queue)
-            name = QTableWidgetItem(queue)
+            name = QTableWidgetItem(self._words.queue(queue))
+            name.setData(QueueIdRole, queue)
             name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, name)
             self.table.setCellWidget(row, 1, _spin(rule.sampling.percent if rule else 0.0, 100.0))
@@ -98,12 +103,12 @@ class QaRulesDialog(QDialog):
                 row, 3, _check(bool(rule and rule.sampling.all_escalations), "")
             )
             self.table.setCellWidget(row, 4, _spin((rule.gold_rate * 100.0) if rule else 0.0, 50.0))
-            when = f"{rule.set_by} {rule.set_at[:16]}" if rule else "never"
+            when = f"{rule.set_by} {rule.set_at[:16].replace('T', ' ')}" if rule else "never"
             self.table.setItem(row, 5, QTableWidgetItem(when))
 
     def rule_at(self, row: int) -> tuple[SamplingRule, float]:
         """The rule the row describes, and its gold rate (0..1)."""
-        queue = self._text(row, 0)
+        queue = self.queue_at(row)
         percent = self._spin(row, 1)
         gold = self._spin(row, 4) / 100.0
         highest = self._check(row, 2)
@@ -128,10 +133,11 @@ class QaRulesDialog(QDialog):
         self.saved.emit(changed)
         self._run_draw()
 
-    def _text(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
+    def queue_at(self, row: int) -> str:
+        """The queue id of a row (the row shows the queue's name)."""
+        item = self.table.item(row, 0)
         assert item is not None, "every rule row is filled in _fill"
-        return item.text()
+        return str(item.data(QueueIdRole))
 
     def _spin(self, row: int, column: int) -> float:
         widget = self.table.cellWidget(row, column)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.lifecycle import IllegalTransition
+from app.domain.words import case_number
 from app.imaging.pipeline import resolve_pipeline
 from app.review.adjudication import Adjudication, Conflict
 from app.review.reviewdesk import FormError
@@ -104,7 +105,8 @@ class ConflictPanel(QWidget):
         self.cases.blockSignals(True)
         self.cases.clear()
         for row in self.desk.queue():
-            item = QListWidgetItem(f"{row.title} · severity {row.severity}")
+            title = f"{case_number(row.case_no)}  {row.title}"
+            item = QListWidgetItem(f"{title} · severity {row.severity}")
             item.setData(256, row.case_id)
             self.cases.addItem(item)
             if row.case_id == chosen:
@@ -133,9 +135,12 @@ class ConflictPanel(QWidget):
         self.case_view.show_case(conflict.detail, policy, pipeline)
         for action in policy.actions:
             self.action.addItem(action.label, action.id)
+        words = self.desk.words()
         for d in conflict.decisions:
             synced = "yes" if d.synced else "not yet"
-            self._add_row(d.actor, d.action, d.rationale, d.decided_at[:16], synced)
+            when = d.decided_at[:16].replace("T", " ")
+            label = words.action(d.action, policy.id)
+            self._add_row(words.person(d.actor), label, d.rationale, when, synced)
 
     def _add_row(self, *cells: str) -> None:
         row = self.decisions.rowCount()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.words import case_number
 from app.review.analyst import MAX_NOTE
 from app.review.kinds import evidence_marks
 from app.review.reviewdesk import AccessDenied, FormError, ReviewDesk
@@ -111,9 +112,11 @@ class CaseHistoryPanel(QWidget):
         except (AccessDenied, KeyError) as exc:
             self.error.setText(str(exc))
             return
+        words = self.desk.words()
         for entry in entries:
             when = entry.at[5:16].replace("T", " ")
-            item = QListWidgetItem(f"{when} · {entry.actor} · {entry.label}\n{entry.text}")
+            who = words.person(entry.actor)
+            item = QListWidgetItem(f"{when} · {who} · {entry.label}\n{entry.text}")
             marks = evidence_marks(entry.typed)
             item.setData(MarksRole, marks)
             if marks:
@@ -121,10 +124,10 @@ class CaseHistoryPanel(QWidget):
             self.timeline.addItem(item)
         for note in self.desk.notes(self.case_id):
             self.notes.addItem(
-                f"{note.created_at[5:16].replace('T', ' ')} {note.actor}: {note.body}"
+                f"{note.created_at[5:16].replace('T', ' ')} {words.person(note.actor)}: {note.body}"
             )
         for link in self.desk.links(self.case_id):
-            number = f"#{link.case_no}" if link.case_no else link.case_id[:8]
+            number = case_number(link.case_no) if link.case_no else link.case_id[:8]
             self.links.addItem(f"{number} {link.title} ({link.status}) — {link.reason}")
 
     def add_note(self) -> None:

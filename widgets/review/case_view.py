@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.policies import Policy
+from app.domain.words import case_number
 from app.imaging.pipeline import FilterPipeline
 from app.review.reviewdesk import CaseDetail, MediaRef
 from app.wellbeing.masking import TermMask
@@ -60,12 +61,13 @@ class CaseView(QWidget):
         self.leave_item()
         self.detail, self.pipeline = detail, pipeline
         row = detail.row
-        self.title.setText(row.title)
+        self.title.setText(f"{case_number(row.case_no)}  {row.title}")
         severity = policy.severity_labels.get(row.severity, str(row.severity))
         sub = policy.subcategories.get(detail.subcategory or "", "")
+        reported = row.reported_at[:16].replace("T", " ")
         self.meta.setText(
             f"{policy.name}{' · ' + sub if sub else ''} · severity {row.severity} ({severity}) · "
-            f"{row.status} · {row.report_count} report(s) · reported {row.reported_at[:16]}"
+            f"{row.status} · {row.report_count} report(s) · reported {reported}"
         )
         self.reason.setText(f"Report reason: {detail.report_reason or '(none given)'}")
         self._show_text(masked=self.mask_enabled)

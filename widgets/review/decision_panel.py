@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
+from app.domain.words import Words
 from app.review.deciding import EVIDENCE, form_problems
 from app.review.reviewdesk import EscalationInfo, describe_marks
 from widgets.shell.fit import compact_combo
@@ -50,6 +51,7 @@ class DecisionPanel(QWidget):
         self.setAccessibleName("Decision")
         self.setMinimumWidth(300)
         self._policy: Policy | None = None
+        self.words: Words | None = None  # the team's names for people and queues
         self._marks: Marks = []
         self._buttons = QButtonGroup(self)
         self._layout = QVBoxLayout(self)
@@ -278,15 +280,18 @@ class DecisionPanel(QWidget):
         if escalation is None:
             self._banner.setVisible(False)
             return
+        words = self.words
+        by, queue = escalation.by, escalation.from_queue
+        if words is not None:
+            by, queue = words.person(by), words.queue(queue)
         text = (
-            f"Escalated by {escalation.by} (severity {escalation.severity}) from "
-            f"{escalation.from_queue}: {escalation.reason}"
+            f"Escalated by {by} (severity {escalation.severity}) from {queue}: {escalation.reason}"
         )
         if escalation.resolved_by:
-            text += (
-                f"\nDecided by {escalation.resolved_by}: {escalation.resolution_action} — "
-                f"{escalation.resolution_rationale}"
-            )
+            resolved_by, action = escalation.resolved_by, escalation.resolution_action
+            if words is not None:
+                resolved_by, action = words.person(resolved_by), words.action(action)
+            text += f"\nDecided by {resolved_by}: {action} — {escalation.resolution_rationale}"
         elif self.final:
             text += "\nYour decision closes the escalation; give a rationale."
         self._banner.setText(text)

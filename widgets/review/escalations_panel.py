@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.domain.kinds import EventKind
+from app.domain.words import Words, case_number
 from app.log.changes import Change
 from app.review.reviewdesk import MyEscalation, ReviewDesk
 
@@ -38,14 +39,15 @@ class EscalationsPanel(QWidget):
     def refresh(self) -> list[MyEscalation]:
         """Read my escalations again; announce outcomes that arrived since the last look."""
         rows = self.desk.my_escalations()
+        words = self.desk.words()
         self.tree.clear()
         for row in rows:
             self.tree.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        f"#{row.case_no} {row.title}",
+                        f"{case_number(row.case_no)} {row.title}",
                         row.info.escalated_at[5:16].replace("T", " "),
-                        _outcome(row),
+                        _outcome(row, words),
                     ]
                 )
             )
@@ -54,7 +56,8 @@ class EscalationsPanel(QWidget):
             for row in rows:
                 if row.info.event_id in decided - self._known:
                     self.outcome.emit(
-                        f"Your escalation of #{row.case_no} was decided: {_outcome(row)}"
+                        f"Your escalation of {case_number(row.case_no)} was decided: "
+                        f"{_outcome(row, words)}"
                     )
         self._known = decided
         return rows
@@ -65,8 +68,9 @@ class EscalationsPanel(QWidget):
             self.refresh()
 
 
-def _outcome(row: MyEscalation) -> str:
+def _outcome(row: MyEscalation, words: Words) -> str:
     info = row.info
     if info.resolved_by is None:
         return "with the analysts" if row.status == "escalated" else f"{row.status}"
-    return f"{info.resolution_action} by {info.resolved_by}: {info.resolution_rationale}"
+    action = words.action(info.resolution_action)
+    return f"{action} by {words.person(info.resolved_by)}: {info.resolution_rationale}"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.priority import SlaState, countdown, sla_state
+from app.domain.words import case_number
 from app.log.clock import parse_iso
 from app.review.reviewdesk import CaseRow
 
@@ -73,6 +74,7 @@ SERVED_ROLES = frozenset(
 )
 _PAINT_ROLES = SERVED_ROLES - {int(CaseNoRole), int(CaseRowRole), int(SlaStateRole)}
 ROW_HEIGHT = 24
+TITLE_COLUMN = 2
 COLUMN_WIDTHS = (76, 34, 220, 120, 110, 80, 112, 56, 44)
 # The queue panel's size in a new main window (its splitter's first share).
 DEFAULT_SIZE = (640, 780)
@@ -219,6 +221,8 @@ class QueueModel(QAbstractTableModel):
             return self._sla_data(shown, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return shown.texts[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == TITLE_COLUMN:
+            return shown.texts[column]  # the whole title when the column cuts it
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return _SEVERITY_BRUSH.get(shown.row.severity)
         return None
@@ -435,7 +439,7 @@ class QueueModel(QAbstractTableModel):
         values = (
             "",
             f"S{row.severity}",
-            row.title,
+            f"{case_number(row.case_no)}  {row.title}",
             self._policy_names.get(row.category, row.category),
             self._queue_names.get(row.queue, row.queue),
             status,

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.domain.lifecycle import IllegalTransition
+from app.domain.words import case_number
 from app.imaging.pipeline import FilterPipeline, resolve_pipeline
 from app.log.clock import parse_iso
 from app.review.reviewdesk import (
@@ -130,7 +131,9 @@ class ReviewLoop(QObject):
         if shown is None or (self.working and self.working.row.case_id == shown.row.case_id):
             return
         if self.working is not None:
-            self.message.emit(f"You hold #{self.working.row.case_no}: finish or release it first")
+            self.message.emit(
+                f"You hold {case_number(self.working.row.case_no)}: finish or release it first"
+            )
             return
         try:
             detail = self.desk.open_case(shown.row.case_id)
@@ -138,7 +141,9 @@ class ReviewLoop(QObject):
             self.message.emit(f"Cannot take this case: {exc}")
             return
         if detail.leased_by != self.desk.reviewer.username:
-            self.message.emit(f"#{detail.row.case_no} is not free ({detail.row.status})")
+            self.message.emit(
+                f"{case_number(detail.row.case_no)} is not free ({detail.row.status})"
+            )
             return
         self.working = detail
         self.show(detail)
@@ -194,7 +199,7 @@ class ReviewLoop(QObject):
     def _after_decision(self, label: str, decided: CaseDetail) -> None:
         dupes = [m for m in self._cluster(decided.row.case_id) if m.applicable]
         hint = f" · {len(dupes)} near-duplicate(s): D to decide them alike" if dupes else ""
-        self.toast.show_for(f"Saved: {label} on #{decided.row.case_no}{hint}")
+        self.toast.show_for(f"Saved: {label} on {case_number(decided.row.case_no)}{hint}")
         claimed = self.claim_next()
         if claimed is not None:
             self._undo.claimed_after = claimed.row.case_id
@@ -247,7 +252,7 @@ class ReviewLoop(QObject):
         except CommandErrors as exc:
             self._warn("Not skipped", str(exc))
             return
-        self.message.emit(f"Skipped #{self.working.row.case_no}: {reason}")
+        self.message.emit(f"Skipped {case_number(self.working.row.case_no)}: {reason}")
         self.working = None
         self.claim_next()
 
@@ -257,7 +262,7 @@ class ReviewLoop(QObject):
             return
         with contextlib.suppress(*CommandErrors):
             self.desk.release(self.working.row.case_id, "released")
-        self.message.emit(f"Released #{self.working.row.case_no}")
+        self.message.emit(f"Released {case_number(self.working.row.case_no)}")
         released = self.working.row.case_id
         self.working = None
         self.browse(released)
@@ -272,7 +277,7 @@ class ReviewLoop(QObject):
         except (FormError, *CommandErrors) as exc:
             self._warn("Not escalated", str(exc))
             return False
-        self.message.emit(f"Escalated #{self.working.row.case_no} to the analysts")
+        self.message.emit(f"Escalated {case_number(self.working.row.case_no)} to the analysts")
         self.working = None
         self.claim_next()
         return True
@@ -363,7 +368,9 @@ class ReviewLoop(QObject):
         if self.desk.renew(working.row.case_id):
             self.working = self.desk.detail(working.row.case_id)
         else:
-            self.message.emit(f"Your lease on #{working.row.case_no} ran out; claim again (N)")
+            self.message.emit(
+                f"Your lease on {case_number(working.row.case_no)} ran out; claim again (N)"
+            )
             self.working = None
             self.show(self.desk.detail(working.row.case_id))
 

@@ -184,7 +184,9 @@ class ActionTable(QObject):
 
     def _menu_entry(self, spec: ActionSpec) -> QAction | None:
         menu = self._menus[spec.menu or ""]
-        if spec.separator:
+        shown = menu.actions()
+        # A separator only ever divides entries: never first, never twice in a row.
+        if spec.separator and shown and not shown[-1].isSeparator():
             menu.addSeparator()
         entry = QAction(spec.menu_text, self._window)
         entry.setObjectName(f"menu:{spec.id}")

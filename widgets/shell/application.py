@@ -33,6 +33,7 @@ from widgets.shell.errors import excepthook
 from widgets.shell.main_window import MainWindow
 from widgets.shell.settings import Settings
 from widgets.shell.tasks import TaskRunner
+from widgets.shell.theme import apply_theme
 from widgets.sync import feature as sync_feature
 from widgets.wellbeing import feature as wellbeing
 
@@ -55,7 +56,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Veil")
     app.setOrganizationName("Veil")
-    app.setStyleSheet(load_stylesheet())
+    apply_theme(app, load_stylesheet())
     return app
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.people import Role
+from app.domain.words import case_number
 from app.log.changes import Change
 from app.review.queue_view import QueueSource
 from app.review.reviewdesk import CaseDetail, FormError, ReviewDesk
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.case_view.fixed_minimum = QSize(*CASE_MINIMUM)
         self.case_view.media.setMinimumSize(320, 150)
         self.panel = DecisionPanel()
+        self.panel.words = desk.words()
         self.history = CaseHistoryPanel(desk)
         self.loop = ReviewLoop(desk, runner, self)
         self.loop.toast.set_anchor(self.case_view.media)  # over the media, off the form
@@ -289,7 +291,9 @@ class MainWindow(QMainWindow):
             log.warning("assigning case %s to %s refused: %s", shown.row.case_id, username, exc)
             self.statusBar().showMessage(f"Not assigned: {exc}", 6000)
         else:
-            self.statusBar().showMessage(f"Assigned #{shown.row.case_no} to {username}", 5000)
+            self.statusBar().showMessage(
+                f"Assigned {case_number(shown.row.case_no)} to {username}", 5000
+            )
         self.refresh_queue()
 
     def link_case(self) -> None:

@@ -15,6 +15,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.wellbeing.rotation import BreakAdvice
 
+# The cover's colour: darker than the window (resources/styles names the same one).
+BACKGROUND = QColor("#15181c")
+CARD_WIDTH = 620
+
 
 class BreakScreen(QWidget):
     """An opaque overlay: reminder first, then a countdown during the break."""
@@ -33,6 +37,7 @@ class BreakScreen(QWidget):
         self.title.setObjectName("breakTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = QLabel("")
+        self.detail.setObjectName("breakDetail")
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.start_button = QPushButton("Start my break  (Enter)")
@@ -41,15 +46,7 @@ class BreakScreen(QWidget):
         self.snooze_button.clicked.connect(self.snooze)
         self.back_button = QPushButton("I'm back  (Enter)")
         self.back_button.clicked.connect(self.end)
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.snooze_button, self.back_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.detail)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        self._build()
         self.mandatory = False
         self.minutes = 10
         self.started: datetime | None = None
@@ -115,10 +112,37 @@ class BreakScreen(QWidget):
             self.snooze()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Opaque: nothing below shows through."""
+        """Opaque, whatever the stylesheet says: nothing below shows through."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(18, 22, 28))
+        painter.fillRect(self.rect(), BACKGROUND)
         painter.end()
+
+    def _build(self) -> None:
+        # A calm card in the middle of the dark cover: title, one line, the buttons.
+        card = QWidget()
+        card.setObjectName("breakCard")
+        card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        card.setMaximumWidth(CARD_WIDTH)
+        column = QVBoxLayout(card)
+        column.setContentsMargins(36, 32, 36, 32)
+        column.setSpacing(16)
+        column.addWidget(self.title)
+        column.addWidget(self.detail)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.start_button, self.snooze_button, self.back_button):
+            button.setMinimumWidth(160)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(card, 4)
+        middle.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addLayout(middle)
+        layout.addStretch(1)
 
     def _left(self) -> timedelta:
         if self.started is None:
