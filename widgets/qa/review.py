@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -268,10 +269,20 @@ class BlindReviewWindow(QWidget):
         for part in (step1, self.original_box, step3, self.error):
             right.addWidget(part)
         right.addStretch(1)
+        # The three steps scroll on a short screen: they never set the window's height.
+        steps = QScrollArea()
+        steps.setWidgetResizable(True)
+        steps.setFrameShape(QScrollArea.Shape.NoFrame)
+        steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        steps.setWidget(side)
+        steps.setMinimumWidth(
+            side.sizeHint().width() + steps.verticalScrollBar().sizeHint().width()
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.items)
         splitter.addWidget(self.case)
-        splitter.addWidget(side)
+        splitter.addWidget(steps)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 600, 360])
         layout = QHBoxLayout(self)
