@@ -38,6 +38,8 @@ COMMAND_MODULES: list[str] = [
     "app.cli.qa",
     # Team hub and sync: `veil sync`, `veil cases`, `veil hub`, `import --hub`.
     "app.cli.sync",
+    # Evidence and data protection: `veil evidence ...`.
+    "app.evidence.cli",
 ]
 
 
