@@ -26,6 +26,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     seal = evidence.add_parser("seal", help="encrypt the media still stored plain, in place")
     add_login_arguments(seal)
     seal.set_defaults(handler=_seal)
+    key = evidence.add_parser("hub-key", help="on the hub: write a new media key file (0600)")
+    key.add_argument("file", help="where to write it (then set VEIL_HUB_BLOB_KEY_FILE to it)")
+    key.set_defaults(handler=_hub_key)
+    hub_seal = evidence.add_parser(
+        "hub-seal", help="on the hub: encrypt the media stored before the key was set"
+    )
+    hub_seal.add_argument("--hub-db", required=True, metavar="DB_URL", help="the hub database")
+    hub_seal.set_defaults(handler=_hub_seal)
 
 
 def add_login_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,3 +101,38 @@ def _seal(args: argparse.Namespace) -> int:
 def _print_progress(done: int, total: int) -> None:
     if done == total or done % 50 == 0:
         print(f"  {done}/{total} media file(s) checked", flush=True)
+
+
+def _hub_key(args: argparse.Namespace) -> int:
+    from app.evidence.hub_key import new_key_text
+
+    try:
+        fd = os.open(args.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        print(f"veil: {args.file} exists; a key is never overwritten", file=sys.stderr)
+        return 2
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(new_key_text() + "\n")
+    print(f"wrote {args.file}; start the hub with VEIL_HUB_BLOB_KEY_FILE={args.file}")
+    return 0
+
+
+def _hub_seal(args: argparse.Namespace) -> int:
+    from app.evidence.hub_key import HubKeyError, hub_blob_key, seal_hub_blobs
+    from db.hub.engine import make_engine
+
+    try:
+        key = hub_blob_key()
+    except HubKeyError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
+    if key is None:
+        print("veil: set VEIL_HUB_BLOB_KEY or VEIL_HUB_BLOB_KEY_FILE first", file=sys.stderr)
+        return 2
+    engine = make_engine(args.hub_db)
+    try:
+        sealed = seal_hub_blobs(engine, key, _print_progress)
+    finally:
+        engine.dispose()
+    print(f"{sealed} hub media blob(s) encrypted")
+    return 0
