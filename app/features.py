@@ -6,4 +6,5 @@ FEATURES = [
     "app.wellbeing.feature",  # exposure (views, reveals), breaks, the team's filter layer
     "app.qa.feature",  # QA sampling, blind re-review, gold sets, calibration, decision facts
     "app.signin.feature",  # sign-in lockouts the hub reports to leads
+    "app.evidence.feature",  # legal holds, retention purges, report packets
 ]

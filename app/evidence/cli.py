@@ -12,6 +12,11 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.domain.people import Reviewer
+    from app.log.store import LocalStore
 
 PASSWORD_ENV = "VEIL_PASSWORD"
 
@@ -26,6 +31,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     seal = evidence.add_parser("seal", help="encrypt the media still stored plain, in place")
     add_login_arguments(seal)
     seal.set_defaults(handler=_seal)
+    purge = evidence.add_parser("purge", help="run one retention purge round on this cache")
+    add_login_arguments(purge)
+    purge.add_argument("--rules", help="a retention file (default: resources/retention)")
+    purge.set_defaults(handler=_purge)
+    hold = evidence.add_parser("hold", help="put a legal hold on a case (analysts, leads)")
+    hold.add_argument("case", help="case number or case id")
+    hold.add_argument("--reason", required=True)
+    hold.add_argument("--linked", action="store_true", help="also hold every linked case")
+    add_login_arguments(hold)
+    hold.set_defaults(handler=_hold)
+    lift = evidence.add_parser("lift", help="lift a legal hold (leads, with a reason)")
+    lift.add_argument("hold_id")
+    lift.add_argument("--reason", required=True)
+    add_login_arguments(lift)
+    lift.set_defaults(handler=_lift)
+    holds = evidence.add_parser("holds", help="list the legal holds on this workstation")
+    holds.set_defaults(handler=_holds)
     key = evidence.add_parser("hub-key", help="on the hub: write a new media key file (0600)")
     key.add_argument("file", help="where to write it (then set VEIL_HUB_BLOB_KEY_FILE to it)")
     key.set_defaults(handler=_hub_key)
@@ -136,3 +158,121 @@ def _hub_seal(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"{sealed} hub media blob(s) encrypted")
     return 0
+
+
+def _person(args: argparse.Namespace, store: LocalStore) -> Reviewer | None:
+    from app.domain.people import Accounts, AuthError
+
+    try:
+        return Accounts(store).authenticate(args.user, login_password(args))
+    except AuthError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return None
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.domain.policies import load_policies
+    from app.evidence.purge import purge_round
+    from app.evidence.retention import RetentionError, load_retention
+    from app.log.paths import data_dir, resources_dir
+    from app.log.store import open_store
+
+    rules = Path(args.rules) if args.rules else resources_dir() / "retention" / "retention.json"
+    categories = set(load_policies(resources_dir() / "policies").ids())
+    try:
+        policy = load_retention(rules, categories)
+    except RetentionError as exc:
+        print(f"veil: {exc}", file=sys.stderr)
+        return 2
+    store = open_store(data_dir(args.data_dir))
+    try:
+        who = _person(args, store)
+        if who is None:
+            return 2
+        print(purge_round(store, policy, who.username).summary())
+    finally:
+        store.close()
+    return 0
+
+
+def _hold(args: argparse.Namespace) -> int:
+    from app.evidence.commands import HoldRefused, place_hold
+    from app.log.paths import data_dir
+    from app.log.registry import registry
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        who = _person(args, store)
+        if who is None:
+            return 2
+        try:
+            record = place_hold(
+                store,
+                who,
+                _case_id(store, args.case),
+                args.reason,
+                "linked" if args.linked else "case",
+            )
+        except HoldRefused as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        placed = registry().decode(record.kind, record.payload)
+        print(f"hold {placed.hold_id} placed on case {record.case_id}")
+    finally:
+        store.close()
+    return 0
+
+
+def _lift(args: argparse.Namespace) -> int:
+    from app.evidence.commands import HoldRefused, lift_hold
+    from app.log.paths import data_dir
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        who = _person(args, store)
+        if who is None:
+            return 2
+        try:
+            lift_hold(store, who, args.hold_id, args.reason)
+        except HoldRefused as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        print(f"hold {args.hold_id} lifted")
+    finally:
+        store.close()
+    return 0
+
+
+def _holds(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from app.evidence.models import Hold
+    from app.log.paths import data_dir
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        with store.read() as session:
+            for h in session.scalars(select(Hold).order_by(Hold.placed_at)):
+                state = f"lifted by {h.lifted_by}: {h.lift_reason}" if h.lifted_at else "ACTIVE"
+                where = f"case {h.case_id} ({h.scope})"
+                print(f"{h.hold_id} {where} by {h.placed_by}: {h.reason} [{state}]")
+    finally:
+        store.close()
+    return 0
+
+
+def _case_id(store: LocalStore, given: str) -> str:
+    from sqlalchemy import select
+
+    from db.models import Case
+
+    if not given.isdigit():
+        return given
+    with store.read() as session:
+        found = session.scalar(select(Case.case_id).where(Case.case_no == int(given)))
+    return found or given

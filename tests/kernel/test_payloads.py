@@ -153,6 +153,24 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "address": "203.0.113.7",
     },
     "login.unlocked": {"username": "maya", "address": None},
+    "evidence.hold_placed": {
+        "hold_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c10",
+        "scope": "linked",
+        "reason": "preservation request",
+    },
+    "evidence.hold_lifted": {
+        "hold_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c10",
+        "reason": "request withdrawn",
+    },
+    "evidence.purged": {
+        "sha256s": [SHA],
+        "where": "workstation",
+        "device_id": "d1",
+        "rule": "spam_scams",
+        "days": 0,
+        "closed_at": AT,
+        "reason": "retention",
+    },
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -189,6 +207,10 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("login.locked", {**SAMPLES["login.locked"], "until": "later"}, "until"),
     ("login.locked", {**SAMPLES["login.locked"], "failures": -1}, "failures"),
     ("login.unlocked", {}, "username"),
+    ("evidence.hold_placed", {**SAMPLES["evidence.hold_placed"], "reason": ""}, "reason"),
+    ("evidence.hold_lifted", {**SAMPLES["evidence.hold_lifted"], "reason": ""}, "reason"),
+    ("evidence.purged", {**SAMPLES["evidence.purged"], "sha256s": []}, "sha256s"),
+    ("evidence.purged", {**SAMPLES["evidence.purged"], "days": -1}, "days"),
 ]
 
 

@@ -23,6 +23,7 @@ from app.log.paths import data_dir, resources_dir
 from app.log.store import LocalStore, open_store
 from app.review.reviewdesk import ReviewDesk
 from db.engine import StoreError
+from widgets.evidence import feature as evidence_feature
 from widgets.evidence import unlock as evidence
 from widgets.media.media_view import CanvasState
 from widgets.qa import feature as lead_tools
@@ -41,6 +42,7 @@ FEATURES: list[Callable[[MainWindow], None]] = [
     wellbeing.install,  # reveal lens/hold, safe screen, video, text masking, exposure
     lead_tools.install,  # dashboard, QA, gold, calibration, audit trail, feedback
     sync_feature.install,  # hub status, sync now, work ahead, conflicts
+    evidence_feature.install,  # legal holds, the retention purge worker
 ]
 
 
