@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.log.store import LocalStore
 
 PASSWORD_ENV = "VEIL_PASSWORD"
+PHRASE_ENV = "VEIL_BUNDLE_PASSPHRASE"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +49,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lift.set_defaults(handler=_lift)
     holds = evidence.add_parser("holds", help="list the legal holds on this workstation")
     holds.set_defaults(handler=_holds)
+    bundle = evidence.add_parser("bundle", help="write an evidence bundle of held media")
+    bundle.add_argument("out", help="the bundle file to write (a zip)")
+    bundle.add_argument("--case", action="append", help="only this held case (repeatable)")
+    bundle.add_argument("--passphrase", help=f"(default: ${PHRASE_ENV}, else asked for)")
+    add_login_arguments(bundle)
+    bundle.set_defaults(handler=_bundle)
+    verify = evidence.add_parser("verify", help="check an evidence bundle offline")
+    verify.add_argument("bundle")
+    verify.add_argument("--passphrase", help=f"(default: ${PHRASE_ENV}, else asked for)")
+    verify.add_argument("--hub-key", help="the hub's public key (base64), to trust no other")
+    verify.set_defaults(handler=_verify)
+    signing = evidence.add_parser(
+        "hub-signing-key", help="on the hub: write a new receipt signing key file (0600)"
+    )
+    signing.add_argument("file", help="then set VEIL_HUB_SIGNING_KEY_FILE to it")
+    signing.set_defaults(handler=_signing_key)
     key = evidence.add_parser("hub-key", help="on the hub: write a new media key file (0600)")
     key.add_argument("file", help="where to write it (then set VEIL_HUB_BLOB_KEY_FILE to it)")
     key.set_defaults(handler=_hub_key)
@@ -276,3 +293,65 @@ def _case_id(store: LocalStore, given: str) -> str:
     with store.read() as session:
         found = session.scalar(select(Case.case_id).where(Case.case_no == int(given)))
     return found or given
+
+
+def _phrase(args: argparse.Namespace) -> str:
+    return str(
+        args.passphrase or os.environ.get(PHRASE_ENV) or getpass.getpass("Bundle passphrase: ")
+    )
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.domain.people import Accounts, AuthError
+    from app.evidence.custody import BundleError, build_bundle
+    from app.evidence.unlock import UnlockingAccounts
+    from app.log.paths import data_dir
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        accounts = UnlockingAccounts(store, Accounts(store))
+        try:
+            who = accounts.authenticate(args.user, login_password(args))
+        except AuthError as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        cases = [_case_id(store, c) for c in args.case] if args.case else None
+        try:
+            manifest = build_bundle(store, who.username, _phrase(args), Path(args.out), cases)
+        except BundleError as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"wrote {args.out}: {len(manifest['items'])} media item(s), "
+            f"{len(manifest['accesses'])} access record(s), {len(manifest['receipts'])} receipt(s)"
+        )
+    finally:
+        store.close()
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.evidence.verify import verify_bundle
+
+    verdict = verify_bundle(Path(args.bundle), _phrase(args), args.hub_key)
+    print("\n".join(verdict.lines()))
+    return 0 if verdict.ok else 1
+
+
+def _signing_key(args: argparse.Namespace) -> int:
+    from app.evidence.receipts import new_signing_key_text
+
+    try:
+        fd = os.open(args.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        print(f"veil: {args.file} exists; a key is never overwritten", file=sys.stderr)
+        return 2
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(new_signing_key_text() + "\n")
+    print(f"wrote {args.file}; start the hub with VEIL_HUB_SIGNING_KEY_FILE={args.file}")
+    return 0

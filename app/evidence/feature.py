@@ -4,7 +4,7 @@ own tables (media encryption at rest lives in db/blobs.py and app/evidence/unloc
 from __future__ import annotations
 
 from app.evidence import access, folds, kinds, timeline
-from app.evidence.models import Hold, Purge
+from app.evidence.models import Hold, Purge, Receipt
 from app.log.registry import Feature, Fold, Kind, Phase
 
 FEATURE = Feature(
@@ -42,5 +42,5 @@ FEATURE = Feature(
     ),
     tables=(Hold, Purge),
     scoped=(Hold, Purge),
-    own_tables=(Hold.__table__, Purge.__table__),
+    own_tables=(Hold.__table__, Purge.__table__, Receipt.__table__),
 )

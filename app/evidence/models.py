@@ -42,3 +42,16 @@ class Purge(EvidenceBase):
     days: Mapped[int] = mapped_column()
     reason: Mapped[str] = mapped_column(String(32))
     purged_at: Mapped[str] = mapped_column(String(32))
+
+
+class Receipt(EvidenceBase):
+    """The hub's latest signed receipt of one device chain head (kept, never folded: a
+    rebuild leaves it alone)."""
+
+    __tablename__ = "evidence_receipts"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_seq: Mapped[int] = mapped_column()
+    hash: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(String(64))
+    receipt: Mapped[str] = mapped_column(Text)  # the signed JSON as received

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.hub import blobs, ingest, intake, leases, pull, settings, throttle
+from app.hub import blobs, ingest, intake, leases, pull, receipts, settings, throttle
 from app.hub.access import Principal
 from app.hub.accounts import (
     create_user,
@@ -61,7 +61,8 @@ def push_events(ctx: Context, user: Caller, body: PushRequest) -> PushResponse:
     """Store a device's batch (resends are acknowledged again) and acknowledge it."""
     ack = ingest.push(ctx.engine, user, body.device_id, body.events, ctx.now_ms())
     ctx.crash_point("after_commit_before_reply")
-    return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq)
+    receipt = receipts.hub_receipt(body.device_id, ack, user.username, ctx.now_ms())
+    return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq, receipt=receipt)
 
 
 @router.get("/events/pull", response_model=PullResponse)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from app.evidence.custody import keep_receipt
 from app.log.store import LocalStore
 from app.sync.client import MAX_PUSH_EVENTS, AuthExpired, HubClient, HubRejected, HubUser
 from app.sync.faults import crash_point
@@ -173,6 +174,8 @@ class SyncEngine:
             if not acks:
                 raise HubRejected(502, "the hub acknowledged nothing of a batch")
             self.store.mark_acked(acks)
+            if client.last_receipt is not None:
+                keep_receipt(self.store, client.last_receipt)
             report.pushed += len(acks)
             done += len(acks)
             round_.report("push", done, total)
