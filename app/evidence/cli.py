@@ -320,6 +320,7 @@ def _bundle(args: argparse.Namespace) -> int:
             return 2
         cases = [_case_id(store, c) for c in args.case] if args.case else None
         try:
+            _hub_receipts(store, who.username, cases)
             manifest = build_bundle(store, who.username, _phrase(args), Path(args.out), cases)
         except BundleError as exc:
             print(f"veil: {exc}", file=sys.stderr)
@@ -331,6 +332,25 @@ def _bundle(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _hub_receipts(store: LocalStore, username: str, cases: list[str] | None) -> None:
+    """On a hub workstation: receipts of every bundled chain's head, fresh from the hub."""
+    from app.evidence.custody import accessing_devices, fetch_receipts
+    from app.sync.client import HubClient, HubUnreachable
+    from app.sync.link import HubLink
+
+    link = HubLink(store.data_dir)
+    credential = link.credential(username)
+    if link.url is None or credential is None:
+        return
+    try:
+        with HubClient(link.url, token=credential.token, trust=link.trust) as client:
+            kept = fetch_receipts(store, client, accessing_devices(store, cases))
+    except HubUnreachable as exc:
+        print(f"veil: the hub cannot be reached ({exc}); using the receipts kept here")
+        return
+    print(f"{len(kept)} fresh hub receipt(s)")
 
 
 def _verify(args: argparse.Namespace) -> int:

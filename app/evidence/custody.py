@@ -19,7 +19,7 @@ import logging
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
@@ -32,6 +32,7 @@ from app.log.events import EventRecord
 from app.log.folding import record_of
 from app.log.registry import PayloadError, registry
 from app.log.store import LocalStore
+from app.sync.client import HubRejected, HubUnreachable
 from db.models import Event, MediaItem
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,35 @@ def keep_receipt(store: LocalStore, receipt: dict[str, Any]) -> bool:
         row.public_key, row.receipt = str(receipt["public_key"]), json.dumps(receipt)
         session.add(row)
     return True
+
+
+class ReceiptSource(Protocol):
+    """Where receipts of other devices' heads come from (the hub client)."""
+
+    def receipt(self, device_id: str) -> dict[str, Any]:
+        """The hub's signed receipt of the device's current head."""
+        ...
+
+
+def fetch_receipts(store: LocalStore, hub: ReceiptSource, devices: list[str]) -> list[str]:
+    """Ask the hub for a receipt of each device's head and keep those that match what this
+    workstation holds (sync first, so the heads agree); the devices whose receipt was kept."""
+    kept = []
+    for device in devices:
+        try:
+            receipt = hub.receipt(device)
+        except (HubRejected, HubUnreachable) as exc:  # the bundle's verify names the gap
+            log.warning("no hub receipt for device %s: %s", device, exc)
+            continue
+        if keep_receipt(store, receipt):
+            kept.append(device)
+    return kept
+
+
+def accessing_devices(store: LocalStore, cases: list[str] | None = None) -> list[str]:
+    """The devices whose chains a bundle of these held cases (default: all) would carry."""
+    items = _held_items(store, cases)
+    return sorted(_accesses(store, set(items))[1])
 
 
 def build_bundle(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -63,6 +63,13 @@ def push_events(ctx: Context, user: Caller, body: PushRequest) -> PushResponse:
     ctx.crash_point("after_commit_before_reply")
     receipt = receipts.hub_receipt(body.device_id, ack, user.username, ctx.now_ms())
     return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq, receipt=receipt)
+
+
+@router.get("/receipts/{device_id}")
+def device_receipt(ctx: Context, user: Caller, device_id: str) -> dict[str, Any]:
+    """The hub's signed receipt of a device's current chain head (its owner, or a lead of
+    the owner's team)."""
+    return receipts.head_receipt(ctx.engine, user, device_id, ctx.now_ms())
 
 
 @router.get("/events/pull", response_model=PullResponse)

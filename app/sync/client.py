@@ -155,6 +155,11 @@ class HubClient:
         acked: dict[str, int] = answer["acked"]
         return acked
 
+    def receipt(self, device_id: str) -> dict[str, Any]:
+        """The hub's signed receipt of a device's current chain head."""
+        answer: dict[str, Any] = self._json("GET", f"/v1/receipts/{device_id}")
+        return answer
+
     def pull(self, cursor: int, limit: int = 1000) -> tuple[list[EventRecord], int]:
         """Visible events after cursor (server_seq set, hashes checked) and the next cursor.
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.domain.policies import PolicySet
 from app.evidence.commands import place_hold
+from app.evidence.custody import fetch_receipts
 from app.evidence.models import Receipt
 from app.evidence.receipts import new_signing_key_text, receipt_problem
 from tests.hub.hubproc import SpawnHub
@@ -24,6 +25,7 @@ def test_pushes_bring_back_signed_receipts(
     process, engine = private_hub(env={"VEIL_HUB_SIGNING_KEY": seed})
     team = TeamOnHub(process.base_url, engine)
     station = Station(tmp_path / "ws", process.base_url, policies, template=store_template)
+    lead_ws = Station(tmp_path / "lead", process.base_url, policies, template=store_template)
     try:
         ana = station.adopt(team.user("analyst"))
         (case,) = team.cases(1)
@@ -34,6 +36,15 @@ def test_pushes_bring_back_signed_receipts(
             kept = session.scalars(select(Receipt)).one()
         assert kept.device_id == station.store.device_of(ana.username)
         assert kept.device_seq == 1 and receipt_problem(json.loads(kept.receipt), None) is None
+        # A lead's workstation asks for receipts of the devices whose events it pulled.
+        lead = lead_ws.adopt(team.lead)
+        lead_ws.sync(lead.username)
+        device = station.store.device_of(ana.username)
+        lead_client = team.client(team.lead)
+        assert fetch_receipts(lead_ws.store, lead_client, [device]) == [device]
+        other = team.client(team.user("moderator"))
+        assert fetch_receipts(lead_ws.store, other, [device]) == []  # 404: not theirs
     finally:
+        lead_ws.close()
         station.close()
         team.close()
