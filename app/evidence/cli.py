@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.domain.people import Reviewer
+    from app.evidence.packets import PacketForm
     from app.log.store import LocalStore
 
 PASSWORD_ENV = "VEIL_PASSWORD"
@@ -60,6 +61,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument("--passphrase", help=f"(default: ${PHRASE_ENV}, else asked for)")
     verify.add_argument("--hub-key", help="the hub's public key (base64), to trust no other")
     verify.set_defaults(handler=_verify)
+    packet = evidence.add_parser(
+        "packet", help="build a child-safety report packet from an escalated case"
+    )
+    packet.add_argument("case", help="case number or case id")
+    packet.add_argument("--form", required=True, help="the analyst's answers (JSON, see README)")
+    packet.add_argument("--out", required=True, help="where to write the packet")
+    packet.add_argument("--format", choices=("json", "xml"), default="json")
+    packet.add_argument("--esp", default="", help="the provider's name (default: the team)")
+    add_login_arguments(packet)
+    packet.set_defaults(handler=_packet)
+    receipt = evidence.add_parser("packet-receipt", help="record a packet's submission receipt")
+    receipt.add_argument("packet_id")
+    receipt.add_argument("--receipt", required=True)
+    add_login_arguments(receipt)
+    receipt.set_defaults(handler=_packet_receipt)
     signing = evidence.add_parser(
         "hub-signing-key", help="on the hub: write a new receipt signing key file (0600)"
     )
@@ -374,4 +390,85 @@ def _signing_key(args: argparse.Namespace) -> int:
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(new_signing_key_text() + "\n")
     print(f"wrote {args.file}; start the hub with VEIL_HUB_SIGNING_KEY_FILE={args.file}")
+    return 0
+
+
+def _form(path: str) -> PacketForm:
+    """The analyst's answers from a JSON file (PacketError naming the field)."""
+    import json
+    from pathlib import Path
+
+    from app.evidence.packets import FileFacts, PacketError, PacketForm
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        files = {
+            sha: FileFacts(
+                f["classification"], tuple(f.get("annotations", ())), bool(f.get("public"))
+            )
+            for sha, f in data.get("files", {}).items()
+        }
+        return PacketForm(
+            incident_type=data["incident_type"],
+            incident_at=data["incident_at"],
+            reported_person=dict(data["reported_person"]),
+            files=files,
+            victims=tuple(data.get("victims", ())),
+            incident_description=data.get("incident_description", ""),
+            additional_info=data.get("additional_info", ""),
+        )
+    except (OSError, ValueError) as exc:
+        raise PacketError(f"{path}: cannot be read ({exc})") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise PacketError(f"{path}: field {exc} is missing or of the wrong type") from None
+
+
+def _packet(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.evidence.packets import PacketError, build_packet, stored_packet, to_json, to_xml
+    from app.log.paths import data_dir
+    from app.log.registry import registry
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        who = _person(args, store)
+        if who is None:
+            return 2
+        try:
+            record = build_packet(
+                store, who, _case_id(store, args.case), _form(args.form), args.esp or "Veil team"
+            )
+            built = registry().decode(record.kind, record.payload)
+            packet = stored_packet(store, who, built.packet_id)
+        except PacketError as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        text = to_xml(packet) if args.format == "xml" else to_json(packet)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"packet {built.packet_id} written to {args.out}")
+    finally:
+        store.close()
+    return 0
+
+
+def _packet_receipt(args: argparse.Namespace) -> int:
+    from app.evidence.packets import PacketError, record_receipt
+    from app.log.paths import data_dir
+    from app.log.store import open_store
+
+    store = open_store(data_dir(args.data_dir))
+    try:
+        who = _person(args, store)
+        if who is None:
+            return 2
+        try:
+            record_receipt(store, who, args.packet_id, args.receipt)
+        except PacketError as exc:
+            print(f"veil: {exc}", file=sys.stderr)
+            return 2
+        print(f"packet {args.packet_id}: receipt {args.receipt} recorded")
+    finally:
+        store.close()
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.evidence import kinds
-from app.evidence.models import Hold, Purge
+from app.evidence.models import Hold, Packet, Purge
 from app.log.events import EventRecord
 from app.log.folding import FoldContext
 from db.models import Case
@@ -52,3 +52,26 @@ def media_purged(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
         reason=p.reason,
         purged_at=rec.created_at,
     )
+
+
+def packet_built(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    """A packet on record (the same packet twice keeps the first)."""
+    p = ctx.typed(kinds.PacketBuilt)
+    if ctx.row(Packet, p.packet_id, case.case_id) is not None:
+        return
+    ctx.new_row(
+        Packet,
+        packet_id=p.packet_id,
+        case_id=case.case_id,
+        built_by=rec.actor,
+        built_at=rec.created_at,
+        packet=json.dumps(p.packet, sort_keys=True),
+    )
+
+
+def packet_submitted(ctx: FoldContext, case: Case, rec: EventRecord) -> None:
+    """The packet's receipt from the submission system."""
+    p = ctx.typed(kinds.PacketSubmitted)
+    packet = ctx.row(Packet, p.packet_id, case.case_id)
+    if packet is not None and packet.receipt is None:
+        packet.receipt, packet.submitted_at = p.receipt, p.submitted_at

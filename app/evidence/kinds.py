@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -12,6 +12,8 @@ from app.log.registry import Payload
 HOLD_PLACED = "evidence.hold_placed"
 HOLD_LIFTED = "evidence.hold_lifted"
 MEDIA_PURGED = "evidence.purged"
+PACKET_BUILT = "evidence.packet_built"
+PACKET_SUBMITTED = "evidence.packet_submitted"
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=TEXT_MAX)]
 HoldId = Annotated[str, msgspec.Meta(pattern="^[0-9a-f-]{36}$")]
@@ -45,3 +47,20 @@ class MediaPurged(Payload, frozen=True):
     days: Count
     closed_at: Time
     reason: Literal["retention", "account_disabled"] = "retention"
+
+
+class PacketBuilt(Payload, frozen=True):
+    """`evidence.packet_built`: a child-safety report packet (the CyberTipline report
+    structure, resources/reports), validated when built; kept as it was filed."""
+
+    packet_id: HoldId
+    packet: dict[str, Any]
+
+
+class PacketSubmitted(Payload, frozen=True):
+    """`evidence.packet_submitted`: the team's submission system took the packet; its
+    receipt (the report number it was given)."""
+
+    packet_id: HoldId
+    receipt: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    submitted_at: Time

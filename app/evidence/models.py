@@ -55,3 +55,17 @@ class Receipt(EvidenceBase):
     hash: Mapped[str] = mapped_column(String(64))
     public_key: Mapped[str] = mapped_column(String(64))
     receipt: Mapped[str] = mapped_column(Text)  # the signed JSON as received
+
+
+class Packet(EvidenceBase):
+    """Projection: a child-safety report packet and its submission receipt."""
+
+    __tablename__ = "evidence_packets"
+
+    packet_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    built_by: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[str] = mapped_column(String(32))
+    packet: Mapped[str] = mapped_column(Text)  # canonical JSON
+    receipt: Mapped[str | None] = mapped_column(String(200))
+    submitted_at: Mapped[str | None] = mapped_column(String(32))

@@ -26,3 +26,15 @@ def describe_purge(p: kinds.MediaPurged, _policies: object, items: dict[str, int
         else (f"rule {p.rule}: {p.days} day(s) after the case closed")
     )
     return f"{len(p.sha256s)} media file(s){which} purged from the {p.where}; {why}"
+
+
+def describe_packet(p: kinds.PacketBuilt, _policies: object, _items: dict[str, int]) -> str:
+    """'child-safety report packet built (2 files)'."""
+    files = p.packet.get("files")
+    count = len(files) if isinstance(files, list) else 0
+    return f"child-safety report packet built ({count} file(s){', text only' if not count else ''})"
+
+
+def describe_submitted(p: kinds.PacketSubmitted, _policies: object, _items: dict[str, int]) -> str:
+    """'report submitted, receipt 12345'."""
+    return f"child-safety report submitted, receipt {p.receipt}"

@@ -171,6 +171,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "closed_at": AT,
         "reason": "retention",
     },
+    "evidence.packet_built": {
+        "packet_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c11",
+        "packet": {"caseId": "c1", "files": []},
+    },
+    "evidence.packet_submitted": {
+        "packet_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c11",
+        "receipt": "CT-1",
+        "submitted_at": AT,
+    },
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -211,6 +220,11 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("evidence.hold_lifted", {**SAMPLES["evidence.hold_lifted"], "reason": ""}, "reason"),
     ("evidence.purged", {**SAMPLES["evidence.purged"], "sha256s": []}, "sha256s"),
     ("evidence.purged", {**SAMPLES["evidence.purged"], "days": -1}, "days"),
+    (
+        "evidence.packet_submitted",
+        {**SAMPLES["evidence.packet_submitted"], "receipt": ""},
+        "receipt",
+    ),
 ]
 
 
