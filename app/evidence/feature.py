@@ -4,7 +4,7 @@ own tables (media encryption at rest lives in db/blobs.py and app/evidence/unloc
 from __future__ import annotations
 
 from app.evidence import access, folds, kinds, timeline
-from app.evidence.models import Hold, Packet, Purge, Receipt
+from app.evidence.models import Fetch, Hold, Packet, Purge, Receipt
 from app.log.registry import Feature, Fold, Kind, Phase
 
 FEATURE = Feature(
@@ -61,5 +61,11 @@ FEATURE = Feature(
     ),
     tables=(Hold, Purge, Packet),
     scoped=(Hold, Purge, Packet),
-    own_tables=(Hold.__table__, Purge.__table__, Packet.__table__, Receipt.__table__),
+    own_tables=(
+        Hold.__table__,
+        Purge.__table__,
+        Packet.__table__,
+        Receipt.__table__,
+        Fetch.__table__,
+    ),
 )

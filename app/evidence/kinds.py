@@ -38,7 +38,9 @@ class HoldLifted(Payload, frozen=True):
 class MediaPurged(Payload, frozen=True):
     """`evidence.purged`: media of a closed case removed from one place (`where`: this
     workstation's cache, or the hub) by a retention rule (`rule`: the category, or
-    "default"), `days` after the case closed at `closed_at`."""
+    "default"), `days` after the case closed at `closed_at`; or, with reason
+    account_disabled, the media only a person disabled on the hub had fetched (`rule`
+    account_disabled, `closed_at` the time the workstation learnt it)."""
 
     sha256s: Annotated[list[Sha256], msgspec.Meta(min_length=1, max_length=500)]
     where: Literal["workstation", "hub"]

@@ -69,3 +69,13 @@ class Packet(EvidenceBase):
     packet: Mapped[str] = mapped_column(Text)  # canonical JSON
     receipt: Mapped[str | None] = mapped_column(String(200))
     submitted_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class Fetch(EvidenceBase):
+    """Who fetched a blob into this cache from the hub (kept, never folded): when a person
+    is disabled, what only they fetched is purged."""
+
+    __tablename__ = "evidence_fetches"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
