@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.domain.people import Reviewer
     from app.evidence.packets import PacketForm
+    from app.evidence.retention import RetentionPolicy
     from app.log.store import LocalStore
 
 PASSWORD_ENV = "VEIL_PASSWORD"
@@ -81,6 +82,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     signing.add_argument("file", help="then set VEIL_HUB_SIGNING_KEY_FILE to it")
     signing.set_defaults(handler=_signing_key)
+    hub_purge = evidence.add_parser(
+        "hub-purge", help="on the hub: one retention round over the hub's media (hub_days)"
+    )
+    hub_purge.add_argument("--hub-db", required=True, metavar="DB_URL", help="the hub database")
+    hub_purge.add_argument("--rules", help="a retention file (default: resources/retention)")
+    hub_purge.add_argument("--team", help="only this team's cases")
+    hub_purge.set_defaults(handler=_hub_purge)
     key = evidence.add_parser("hub-key", help="on the hub: write a new media key file (0600)")
     key.add_argument("file", help="where to write it (then set VEIL_HUB_BLOB_KEY_FILE to it)")
     key.set_defaults(handler=_hub_key)
@@ -203,21 +211,49 @@ def _person(args: argparse.Namespace, store: LocalStore) -> Reviewer | None:
         return None
 
 
-def _purge(args: argparse.Namespace) -> int:
+def _retention(args: argparse.Namespace) -> RetentionPolicy | None:
+    """The retention rules of --rules or the bundled file (None, told, when invalid)."""
     from pathlib import Path
 
     from app.domain.policies import load_policies
-    from app.evidence.purge import purge_round
     from app.evidence.retention import RetentionError, load_retention
-    from app.log.paths import data_dir, resources_dir
-    from app.log.store import open_store
+    from app.log.paths import resources_dir
 
     rules = Path(args.rules) if args.rules else resources_dir() / "retention" / "retention.json"
     categories = set(load_policies(resources_dir() / "policies").ids())
     try:
-        policy = load_retention(rules, categories)
+        return load_retention(rules, categories)
     except RetentionError as exc:
         print(f"veil: {exc}", file=sys.stderr)
+        return None
+
+
+def _hub_purge(args: argparse.Namespace) -> int:
+    import time
+
+    from app.evidence.hub_purge import hub_purge
+    from db.hub.engine import make_engine
+
+    policy = _retention(args)
+    if policy is None:
+        return 2
+    engine = make_engine(args.hub_db)
+    try:
+        purged = hub_purge(engine, policy, int(time.time() * 1000), args.team)
+    finally:
+        engine.dispose()
+    files = sum(len(s) for s in purged.values())
+    print(f"{files} hub media blob(s) of {len(purged)} closed case(s) purged")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from app.evidence.purge import purge_round
+    from app.log.paths import data_dir
+    from app.log.store import open_store
+
+    policy = _retention(args)
+    if policy is None:
         return 2
     store = open_store(data_dir(args.data_dir))
     try:
