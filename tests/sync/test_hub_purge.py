@@ -7,12 +7,13 @@ import hashlib
 import time
 import uuid
 
+import cv2
+import numpy as np
 from sqlalchemy import select
 
 from app.evidence.hub_purge import hub_purge
 from app.evidence.models import Purge
 from app.evidence.retention import parse_retention
-from app.log.paths import resources_dir
 from db.hub.engine import read_transaction
 from db.hub.models import Blob
 from tests.hub.planting import plant
@@ -25,7 +26,9 @@ RULES = {"schema": "veil.retention/1", "default": {"days": 30, "hub_days": None}
 
 
 def _case(team: TeamOnHub, name: str) -> tuple[str, str]:
-    data = (resources_dir() / "demo" / name).read_bytes()
+    # Bytes of this test only: a blob other teams' cases use must stay on the hub.
+    noise = np.random.default_rng(uuid.uuid4().int % 2**32).integers(0, 255, (24, 32, 3))
+    data = cv2.imencode(".png", noise.astype(np.uint8))[1].tobytes()
     sha = hashlib.sha256(data).hexdigest()
     team.client(team.lead).put_blob(sha, data)
     media = [{"sha256": sha, "kind": "image", "mime": "image/png", "filename": name,
@@ -43,7 +46,7 @@ def _stored(team: TeamOnHub, sha: str) -> bool:
 
 def test_hub_purges_due_media_except_held(team: TeamOnHub, new_station: NewStation) -> None:
     policy = parse_retention(RULES, {"spam_scams"}, "rules")
-    (free, free_sha), (held, held_sha) = _case(team, "coffee.png"), _case(team, "chelsea.png")
+    (free, free_sha), (held, held_sha) = _case(team, "a.png"), _case(team, "b.png")
     hold_id = str(uuid.uuid4())
     payload = {"hold_id": hold_id, "scope": "case", "reason": "preservation request"}
     lead = team.lead.username
