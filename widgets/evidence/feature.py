@@ -8,17 +8,21 @@ thread shortly after login and then every PURGE_EVERY_MS, and after each case cl
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 from sqlalchemy import select
 
 from app.domain.people import Role
 from app.evidence.commands import HoldRefused, lift_hold, place_hold
 from app.evidence.models import Hold
+from app.evidence.packets import report_schema, to_json, to_xml
 from app.evidence.purge import PurgeReport, purge_round
 from app.evidence.retention import RetentionError, RetentionPolicy, load_retention
 from app.log.paths import resources_dir
+from db.models import MediaItem
+from widgets.evidence.packet_dialog import PacketDialog
 from widgets.shell.actions import ActionSpec
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
@@ -143,3 +147,32 @@ class EvidenceFeature(QObject):
             self.window.statusBar().showMessage(f"Hold not lifted: {exc}", 6000)
             return
         self.window.statusBar().showMessage("Legal hold lifted", 5000)
+
+    def packet(self) -> None:
+        """Fill in a report packet for the shown case, then save it as JSON or XML."""
+        shown = self.window.loop.shown
+        if shown is None:
+            return
+        with self.store.read() as session:
+            files = session.execute(
+                select(MediaItem.sha256, MediaItem.filename)
+                .where(MediaItem.case_id == shown.row.case_id)
+                .order_by(MediaItem.position)
+            ).all()
+        dialog = PacketDialog(
+            self.store,
+            self.reviewer,
+            shown.row.case_id,
+            [(sha, name) for sha, name in files],
+            report_schema(),
+            self.window,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.packet is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save report packet", "packet.xml", "XML (*.xml);;JSON (*.json)"
+        )
+        if path:
+            text = to_json(dialog.packet) if path.endswith(".json") else to_xml(dialog.packet)
+            Path(path).write_text(text, encoding="utf-8")
+        self.window.statusBar().showMessage("Report packet built and recorded", 5000)
