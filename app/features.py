@@ -8,4 +8,5 @@ FEATURES = [
     "app.signin.feature",  # sign-in lockouts the hub reports to leads
     "app.incidents.feature",  # incidents: declare, contain (surge queue), timeline, post-mortem
     "app.network.feature",  # coordinated networks: investigations, cluster verdicts, pins, notes
+    "app.evidence.feature",  # legal holds, retention purges, report packets
 ]

@@ -45,6 +45,8 @@ COMMAND_MODULES: list[str] = [
     "app.incidents.cli",
     # Coordinated networks: `veil network import|build|clusters|export`.
     "app.network.cli",
+    # Evidence and data protection: `veil evidence ...`.
+    "app.evidence.cli",
 ]
 
 

@@ -22,6 +22,8 @@ Seeing (pull, blobs, leases, access checks):
   and only when whoever brought that case in was entitled to attach the blob: they had
   uploaded its bytes or could already read it (app/hub/blobs.py). A blob the hub does not
   hold and one the caller may not read get the same 404.
+- A signed receipt of a device's chain head (GET /v1/receipts/{device_id}) goes to the
+  device's owner and to leads of the owner's team; anyone else gets 404.
 
 Doing (push, intake, blobs, users):
 - A pushed event's actor must be the caller, and a device pushes for one user only

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.hub import blobs, ingest, intake, leases, pull, settings, throttle
+from app.hub import blobs, ingest, intake, leases, pull, receipts, settings, throttle
 from app.hub.access import Principal
 from app.hub.accounts import (
     create_user,
@@ -63,7 +63,15 @@ def push_events(ctx: Context, user: Caller, body: PushRequest) -> PushResponse:
     """Store a device's batch (resends are acknowledged again) and acknowledge it."""
     ack = ingest.push(ctx.engine, user, body.device_id, body.events, ctx.now_ms())
     ctx.crash_point("after_commit_before_reply")
-    return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq)
+    receipt = receipts.hub_receipt(body.device_id, ack, user.username, ctx.now_ms())
+    return PushResponse(acked=ack.acked, last_device_seq=ack.last_device_seq, receipt=receipt)
+
+
+@router.get("/receipts/{device_id}")
+def device_receipt(ctx: Context, user: Caller, device_id: str) -> dict[str, Any]:
+    """The hub's signed receipt of a device's current chain head (its owner, or a lead of
+    the owner's team)."""
+    return receipts.head_receipt(ctx.engine, user, device_id, ctx.now_ms())
 
 
 @router.get("/events/pull", response_model=PullResponse)

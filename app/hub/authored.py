@@ -23,10 +23,13 @@ def write_event(
     payload: dict[str, Any],
     team: str,
     now_ms: int,
+    case: tuple[str, Scope] | None = None,
 ) -> tuple[EventRecord, int]:
-    """Append one team event (no case) authored by actor on the hub device; the record
-    and its server_seq. Holds the hub_head lock until the transaction ends."""
-    registry().check(kind, None, payload)
+    """Append one event authored by actor on the hub device: a team event, or one on
+    `case` (its id and scope); the record and its server_seq. Holds the hub_head lock
+    until the transaction ends."""
+    case_id, scope = case if case is not None else (None, Scope(team))
+    registry().check(kind, case_id, payload)
     head = lock_head(conn)
     device = load_device(conn, head.hub_device_id, HUB_ACTOR)
     record = seal(
@@ -36,14 +39,14 @@ def write_event(
             device_seq=device.last_seq + 1,
             actor=actor,
             kind=kind,
-            case_id=None,
+            case_id=case_id,
             payload=payload,
             seen_head=None,
             created_at=iso_ms(now_ms),
             prev_hash=device.last_hash,
         )
     )
-    acked = append(conn, head, [record], [Scope(team)], now_ms)
+    acked = append(conn, head, [record], [scope], now_ms)
     device.last_seq, device.last_hash = record.device_seq, record.hash
     save_device(conn, device)
     return record, acked[record.event_id]

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.evidence import hub_key
 from app.hub.access import Principal
 from app.hub.cases import readable_blobs
 from app.hub.errors import HubError
@@ -78,7 +79,8 @@ def put_blob(engine: Engine, user: Principal, sha256: str, data: bytes, now_ms: 
     check_upload(user, sha256, len(data))
     if hashlib.sha256(data).hexdigest() != sha256:
         raise HubError(422, "the body's SHA-256 does not match the blob name")
-    row = {"sha256": sha256, "size": len(data), "data": data, "created_at": now_ms}
+    stored = hub_key.seal(hub_key.hub_blob_key(), sha256, data)
+    row = {"sha256": sha256, "size": len(data), "data": stored, "created_at": now_ms}
     with write_transaction(engine) as conn:
         insert = _insert(conn)
         # Upsert: touching uploaded_at row-locks the blob, so a concurrent sweep either
@@ -120,7 +122,10 @@ def get_blob(engine: Engine, user: Principal, sha256: str) -> bytes:
             data = conn.scalar(select(Blob.data).where(Blob.sha256 == sha256))
     if data is None:
         raise HubError(404, NO_SUCH_BLOB)
-    return data
+    try:
+        return hub_key.unseal(hub_key.hub_blob_key(), sha256, bytes(data))
+    except hub_key.HubKeyError as exc:
+        raise HubError(500, str(exc)) from exc
 
 
 @dataclass(frozen=True)

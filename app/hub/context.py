@@ -73,11 +73,17 @@ def current_user(
     )
     with read_transaction(ctx.engine) as conn:
         row = conn.execute(query).first()
-    if row is None or row.disabled:
+    if row is None:
         raise HubError(401, "invalid token")
+    if row.disabled:
+        # Said plainly to the token's holder: their workstation then drops their token,
+        # their media key and the media only they fetched (app/evidence/offboard.py).
+        raise HubError(401, ACCOUNT_DISABLED)
     if row.expires_at <= ctx.now_ms():
         raise HubError(401, "token expired")
     return principal_of(row)
 
+
+ACCOUNT_DISABLED = "account disabled"
 
 Caller = Annotated[Principal, Depends(current_user)]

@@ -45,6 +45,7 @@ class Acknowledgement:
 
     acked: dict[str, int]
     last_device_seq: int
+    last_hash: str = ""
 
 
 def push(
@@ -68,7 +69,7 @@ def push(
             record_settings(conn, user.team, fresh, acked)
             device.last_seq, device.last_hash = fresh[-1].device_seq, fresh[-1].hash
             save_device(conn, device)
-    return Acknowledgement(acked, device.last_seq)
+    return Acknowledgement(acked, device.last_seq, device.last_hash)
 
 
 def parse_batch(device_id: str, wire: list[dict[str, Any]]) -> list[EventRecord]:

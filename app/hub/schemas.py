@@ -66,6 +66,9 @@ class PushResponse(BaseModel):
 
     acked: dict[str, int]
     last_device_seq: int
+    # The hub's signed receipt of the device's chain head (app/evidence/receipts.py), when
+    # the hub has a signing key.
+    receipt: dict[str, Any] | None = None
 
 
 class PullResponse(BaseModel):

@@ -17,14 +17,13 @@ import logging
 import struct
 import zlib
 from dataclasses import replace
-from pathlib import Path
 from typing import BinaryIO
 
 import cv2
 from PIL import Image, UnidentifiedImageError
 
 from app.imaging import sniff
-from app.imaging.media import DecodedMedia, MediaError, check_pixels
+from app.imaging.media import DecodedMedia, MediaError, MediaInput, check_pixels, open_media
 from app.imaging.stills import decode_picture
 from app.imaging.video import VideoReader
 
@@ -36,7 +35,7 @@ _DECODER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zli
 _BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 
-def sniff_mime(path: Path) -> str:
+def sniff_mime(path: MediaInput) -> str:
     """The MIME type the file's first bytes show ("application/x-empty" when empty)."""
     with _open(path) as f:
         try:
@@ -45,7 +44,7 @@ def sniff_mime(path: Path) -> str:
             raise MediaError(f"cannot read file: {exc.strerror or exc}") from None
 
 
-def decode_for_display(path: Path, max_side: int = 2048) -> DecodedMedia:
+def decode_for_display(path: MediaInput, max_side: int = 2048) -> DecodedMedia:
     """Display-sized RGB frames of an image, animation or video; MediaError if unusable."""
     if max_side < 1:
         raise ValueError(f"max_side must be positive, got {max_side}")
@@ -65,7 +64,7 @@ def decode_for_display(path: Path, max_side: int = 2048) -> DecodedMedia:
     return replace(media, notes=(mismatch,)) if mismatch else media
 
 
-def _decode(path: Path, mime: str, max_side: int) -> DecodedMedia:
+def _decode(path: MediaInput, mime: str, max_side: int) -> DecodedMedia:
     if mime.startswith("video/"):
         with VideoReader(path, max_side) as video:
             return DecodedMedia(
@@ -100,10 +99,10 @@ def _reason(exc: Exception, label: str) -> str:
     return f"cannot decode {label}: {type(exc).__name__}: {message}"
 
 
-def _open(path: Path) -> BinaryIO:
+def _open(path: MediaInput) -> BinaryIO:
     """open(path, 'rb'), its failures turned into reasons a moderator can read."""
     try:
-        return path.open("rb")
+        return open_media(path)
     except FileNotFoundError:
         raise MediaError("file not found") from None
     except IsADirectoryError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
@@ -14,6 +16,26 @@ MAX_ANIMATION_FRAMES = 300
 MAX_ANIMATION_BYTES = 256 * 1024 * 1024
 # Source pixels an animation may make us decode (each frame is decoded at full size).
 MAX_ANIMATION_WORK = 2_000_000_000
+
+
+class StreamSource(Protocol):
+    """Media that is not a plain file (an encrypted blob): a fresh seekable reader of its
+    plain bytes on demand, decrypted in memory (db/blobs.py: BlobSource)."""
+
+    suffix: str
+    name: str
+
+    def open_reader(self) -> BinaryIO:
+        """A new reader at the start of the media's bytes."""
+        ...
+
+
+MediaInput = Path | StreamSource
+
+
+def open_media(source: MediaInput) -> BinaryIO:
+    """A binary reader of a file or a stream source (the caller closes it)."""
+    return source.open("rb") if isinstance(source, Path) else source.open_reader()
 
 
 class MediaError(Exception):

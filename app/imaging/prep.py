@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.imaging.decode import DecodedMedia, MediaError, decode_for_display
+from app.imaging.media import MediaInput
 from app.imaging.pipeline import FilterPipeline
-from db.blobs import BlobCorrupt, BlobMissing, BlobStore
+from db.blobs import BlobCorrupt, BlobLocked, BlobMissing, BlobStore
 
 DISPLAY_MAX_SIDE = 1600
 
@@ -26,6 +27,8 @@ class PreparedMedia:
     raw: np.ndarray
     pipeline: FilterPipeline
     decoded: DecodedMedia
+    # Where more frames come from (a video's playback): verified, decrypted in memory.
+    source: MediaInput | None = None
 
 
 class MediaUnavailable(Exception):
@@ -37,8 +40,10 @@ def prepare_media(
 ) -> PreparedMedia:
     """Verify the blob, decode it at display size and filter it; MediaUnavailable if not."""
     try:
-        path = blobs.verified_path(sha256)
-        decoded = decode_for_display(path, max_side)
+        source = blobs.source(sha256)
+        decoded = decode_for_display(source, max_side)
+    except BlobLocked as exc:
+        raise MediaUnavailable(f"{exc}") from exc
     except BlobCorrupt as exc:
         raise MediaUnavailable(f"the stored file is damaged ({exc}); it is not shown") from exc
     except BlobMissing as exc:
@@ -46,4 +51,4 @@ def prepare_media(
     except MediaError as exc:
         raise MediaUnavailable(exc.reason) from exc
     raw = decoded.frames[0]
-    return PreparedMedia(sha256, pipeline.apply(raw), raw, pipeline, decoded)
+    return PreparedMedia(sha256, pipeline.apply(raw), raw, pipeline, decoded, source)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,7 +14,9 @@ from app.imaging.media import (
     MAX_ANIMATION_WORK,
     MAX_PIXELS,
     DecodedMedia,
+    MediaInput,
     check_pixels,
+    open_media,
 )
 from app.imaging.scale import fit_size, shrink_to
 
@@ -49,9 +50,9 @@ _ORIENT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def decode_picture(path: Path, mime: str, max_side: int) -> DecodedMedia:
+def decode_picture(source: MediaInput, mime: str, max_side: int) -> DecodedMedia:
     """Decode an image or animation to display size; Pillow's errors pass through."""
-    with Image.open(path, formats=[PIL_FORMATS[mime]]) as im:
+    with open_media(source) as f, Image.open(f, formats=[PIL_FORMATS[mime]]) as im:
         check_pixels(*im.size)
         orientation = _orientation(im)
         size = (im.height, im.width) if orientation >= 5 else im.size

@@ -14,13 +14,14 @@ import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 
 from app.imaging import sniff
 from app.imaging.faces import Box, detect_faces
-from app.imaging.media import MediaError, check_pixels
+from app.imaging.media import MediaError, MediaInput, check_pixels, open_media
 from app.imaging.pipeline import FilterPipeline
 from app.imaging.scale import fit_size, shrink_to
 
@@ -32,9 +33,15 @@ class VideoReader:
     while it runs). Raises MediaError when the file cannot be played at all.
     """
 
-    def __init__(self, path: Path, max_side: int = 2048) -> None:
+    def __init__(self, path: MediaInput, max_side: int = 2048) -> None:
         self.path = path
-        self._cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+        self._stream: BinaryIO | None = None
+        if isinstance(path, Path):
+            self._cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+        else:
+            # An encrypted blob: FFmpeg reads the in-memory decrypting reader directly.
+            self._stream = open_media(path)
+            self._cap = cv2.VideoCapture(self._stream, cv2.CAP_FFMPEG, [])  # type: ignore[call-overload]
         try:
             self._probe(max_side)
         except BaseException:
@@ -114,6 +121,8 @@ class VideoReader:
     def close(self) -> None:
         """Release the decoder (safe to call twice)."""
         self._cap.release()
+        if self._stream is not None:
+            self._stream.close()
 
     def __enter__(self) -> VideoReader:
         return self
@@ -137,9 +146,9 @@ class VideoReader:
         return cv2.cvtColor(small, cv2.COLOR_BGR2RGB) if rgb else small
 
 
-def _probe_audio(path: Path) -> bool | None:
+def _probe_audio(path: MediaInput) -> bool | None:
     try:
-        with path.open("rb") as f:
+        with open_media(path) as f:
             return sniff.probe_audio(f, sniff.sniff_bytes(f.read(32)))
     except OSError:
         return None

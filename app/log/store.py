@@ -41,10 +41,12 @@ from app.log.remote import RemoteBatch, row_values, verify_partial_chain
 from db.blobs import BlobStore
 from db.checkpoint import WalCheckpointer
 from db.engine import SessionSource, sqlite_engine, store_error
+from db.keyring import Keyring
 from db.migrate import current_revision, upgrade
 from db.models import Device, Event
 
 DB_FILENAME = "veil.db"
+KEYRING_FILENAME = "keyring.json"
 
 
 class LocalStore:
@@ -60,7 +62,10 @@ class LocalStore:
         schema_before = current_revision(self.engine)
         upgrade(self.engine)
         self.sessions = SessionSource(self.engine)
-        self.blobs = BlobStore(private_media_dir(data_dir / "media"))
+        # Media is sealed to the store's key once keyring.json exists (app/evidence).
+        self.blobs = BlobStore(
+            private_media_dir(data_dir / "media"), keyring=Keyring(data_dir / KEYRING_FILENAME)
+        )
         self.device_id = self._ensure_device()
         added = self._create_feature_tables()
         if added or (schema_before is not None and schema_before != current_revision(self.engine)):

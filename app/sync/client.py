@@ -111,6 +111,7 @@ class HubClient:
     ) -> None:
         self.token = token
         self.base_url = base_url
+        self.last_receipt: dict[str, Any] | None = None
         trust = trust or HubTrust()
         try:
             trust.check_url(base_url)
@@ -157,8 +158,16 @@ class HubClient:
         if len(events) > MAX_PUSH_EVENTS:
             raise ValueError(f"push at most {MAX_PUSH_EVENTS} events per call")
         body = {"device_id": device_id, "events": [e.to_wire() for e in events]}
-        acked: dict[str, int] = self._json("POST", "/v1/events/push", json=body)["acked"]
+        answer = self._json("POST", "/v1/events/push", json=body)
+        # The hub's signed receipt of the device's chain head, kept by the sync engine.
+        self.last_receipt = answer.get("receipt")
+        acked: dict[str, int] = answer["acked"]
         return acked
+
+    def receipt(self, device_id: str) -> dict[str, Any]:
+        """The hub's signed receipt of a device's current chain head."""
+        answer: dict[str, Any] = self._json("GET", f"/v1/receipts/{device_id}")
+        return answer
 
     def pull(self, cursor: int, limit: int = 1000) -> tuple[list[EventRecord], int]:
         """Visible events after cursor (server_seq set, hashes checked) and the next cursor.

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from app.evidence.custody import keep_receipt
+from app.evidence.offboard import ACCOUNT_DISABLED, offboard, record_fetches
 from app.log.store import LocalStore
 from app.sync.client import MAX_PUSH_EVENTS, AuthExpired, HubClient, HubRejected, HubUser
 from app.sync.faults import crash_point
@@ -120,8 +122,10 @@ class SyncEngine:
             client = self.authorized(user)
             try:
                 self._pull(client, user, report, round_)
-            except AuthExpired:
+            except AuthExpired as exc:
                 self.link.forget(user)  # revoked or expired on the hub: log in again
+                if ACCOUNT_DISABLED in str(exc):
+                    offboard(self.store, user, current=user)
                 raise
             if report.pulled or report.pushed or self._first_round:
                 # The queue only moves when something happened: idle rounds stay cheap.
@@ -143,9 +147,11 @@ class SyncEngine:
                 continue
             try:
                 done = self._push_actor(self.authorized(actor), actor, report, round_, done, total)
-            except AuthExpired:
+            except AuthExpired as exc:
                 self.link.forget(actor)
                 report.waiting[actor] = count
+                if ACCOUNT_DISABLED in str(exc):
+                    offboard(self.store, actor, current=None)
             except HubRejected as exc:
                 report.refused[actor] = exc.reason
 
@@ -173,6 +179,8 @@ class SyncEngine:
             if not acks:
                 raise HubRejected(502, "the hub acknowledged nothing of a batch")
             self.store.mark_acked(acks)
+            if client.last_receipt is not None:
+                keep_receipt(self.store, client.last_receipt)
             report.pushed += len(acks)
             done += len(acks)
             round_.report("push", done, total)
@@ -252,7 +260,7 @@ class SyncEngine:
 
     def _prefetch(self, client: HubClient, user: str, report: SyncReport, round_: _Round) -> None:
         wanted = media_to_fetch(self.store, self.who(user), next_cases=self.next_cases)
-        report.media += fetch_media(client, self.store, wanted, round_)
+        report.media += fetch_media(client, self.store, wanted, round_, by=user)
 
     # --- connection -----------------------------------------------------------------
 
@@ -284,21 +292,29 @@ class SyncEngine:
 
 
 def fetch_media(
-    client: HubClient, store: LocalStore, shas: list[str], round_: _Round | None = None
+    client: HubClient,
+    store: LocalStore,
+    shas: list[str],
+    round_: _Round | None = None,
+    by: str | None = None,
 ) -> int:
-    """Download and verify each blob into the media cache; how many arrived."""
-    fetched = 0
-    for n, sha in enumerate(shas, start=1):
-        if round_ is not None:
-            round_.check()
-        try:
-            store.blobs.put_bytes(client.get_blob(sha))
-        except HubRejected:
-            continue  # not visible to this person, or never uploaded: nothing to keep
-        fetched += 1
-        if round_ is not None:
-            round_.report("media", n, len(shas))
-    return fetched
+    """Download and verify each blob into the media cache; how many arrived. With `by`,
+    who fetched them is remembered (app/evidence/offboard.py)."""
+    arrived: list[str] = []
+    try:
+        for n, sha in enumerate(shas, start=1):
+            if round_ is not None:
+                round_.check()
+            try:
+                arrived.append(store.blobs.put_bytes(client.get_blob(sha)))
+            except HubRejected:
+                continue  # not visible to this person, or never uploaded: nothing to keep
+            if round_ is not None:
+                round_.report("media", n, len(shas))
+    finally:
+        if by is not None:
+            record_fetches(store, by, arrived)
+    return len(arrived)
 
 
 def _mid_pull() -> None:

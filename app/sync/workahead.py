@@ -93,7 +93,7 @@ def check_out(
     engine.link.add_work_ahead(list(expires), user)
     engine.return_finished_leases()
     shas = media_to_fetch(engine.store, engine.who(user), report.leased, next_cases=0)
-    fetch_media(engine.authorized(user), engine.store, shas)
+    fetch_media(engine.authorized(user), engine.store, shas, by=user)
     report.media = sum(engine.store.blobs.has(sha) for sha in media_of(engine.store, report.leased))
     engine.push_all(SyncReport())  # the local leases go out now, while online
     return report

@@ -57,6 +57,7 @@ def test_openapi_lists_every_endpoint(hub: HubProcess) -> None:
         "/v1/teams/{team}/lease-limits",
         "/v1/users/{username}/unlock",
         "/v1/me/password",
+        "/v1/receipts/{device_id}",
     }
     assert set(paths["/v1/blobs/{sha256}"]) == {"get", "put"}
     assert set(paths["/v1/teams/{team}/lease-limits"]) == {"get", "put"}

@@ -241,6 +241,33 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "media_items": 4,
         "pipeline": "blur 24 + gray",
     },
+    "evidence.hold_placed": {
+        "hold_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c10",
+        "scope": "linked",
+        "reason": "preservation request",
+    },
+    "evidence.hold_lifted": {
+        "hold_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c10",
+        "reason": "request withdrawn",
+    },
+    "evidence.purged": {
+        "sha256s": [SHA],
+        "where": "workstation",
+        "device_id": "d1",
+        "rule": "spam_scams",
+        "days": 0,
+        "closed_at": AT,
+        "reason": "retention",
+    },
+    "evidence.packet_built": {
+        "packet_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c11",
+        "packet": {"caseId": "c1", "files": []},
+    },
+    "evidence.packet_submitted": {
+        "packet_id": "0b6a3e52-6d0e-4c3a-9d6f-3f1f6b2a9c11",
+        "receipt": "CT-1",
+        "submitted_at": AT,
+    },
 }
 
 # Malformed payloads: (kind, payload, the field PayloadError names).
@@ -297,6 +324,15 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
         "network.pinned",
         {**SAMPLES["network.pinned"], "investigation": "no spaces"},
         "investigation",
+    ),
+    ("evidence.hold_placed", {**SAMPLES["evidence.hold_placed"], "reason": ""}, "reason"),
+    ("evidence.hold_lifted", {**SAMPLES["evidence.hold_lifted"], "reason": ""}, "reason"),
+    ("evidence.purged", {**SAMPLES["evidence.purged"], "sha256s": []}, "sha256s"),
+    ("evidence.purged", {**SAMPLES["evidence.purged"], "days": -1}, "days"),
+    (
+        "evidence.packet_submitted",
+        {**SAMPLES["evidence.packet_submitted"], "receipt": ""},
+        "receipt",
     ),
 ]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.imaging.media import MediaError
+from app.imaging.media import MediaError, MediaInput
 from app.imaging.pipeline import FilterPipeline
 from app.imaging.video import PlaybackFilter, VideoReader
 from widgets.media.media_view import MediaView
@@ -48,7 +47,7 @@ Frame = tuple[int, np.ndarray, np.ndarray]
 class _Playback(threading.Thread):
     """Decodes and filters frames from `start` into a small queue until stopped."""
 
-    def __init__(self, path: Path, pipeline: FilterPipeline, start: int) -> None:
+    def __init__(self, path: MediaInput, pipeline: FilterPipeline, start: int) -> None:
         super().__init__(daemon=True)
         self.frames: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=6)
         self.stop = threading.Event()
@@ -86,7 +85,7 @@ class VideoPanel(QWidget):
         self.setObjectName("videoPanel")
         self.setAccessibleName("Video controls")
         self._media, self._runner = media, runner
-        self._path: Path | None = None
+        self._path: MediaInput | None = None
         self._pipeline: FilterPipeline | None = None
         self._playback: _Playback | None = None
         self.position = 0
@@ -104,7 +103,7 @@ class VideoPanel(QWidget):
 
     def load(
         self,
-        path: Path,
+        path: MediaInput,
         pipeline: FilterPipeline,
         fps: float | None,
         frames: int,
@@ -272,12 +271,12 @@ class VideoPanel(QWidget):
         return sum(1 for item in items if item is not None and item.widget() is not None)
 
 
-def _storyboard(path: Path, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
+def _storyboard(path: MediaInput, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
     with VideoReader(path, THUMB_SIDE) as reader:
         return [(i, pipeline.apply(frame)) for i, frame in reader.keyframes(STORYBOARD_FRAMES)]
 
 
-def _one_frame(path: Path, pipeline: FilterPipeline, index: int) -> Frame:
+def _one_frame(path: MediaInput, pipeline: FilterPipeline, index: int) -> Frame:
     with VideoReader(path, PLAY_MAX_SIDE) as reader:
         raw = reader.read(index)
         return index, pipeline.apply(raw), raw

@@ -138,10 +138,11 @@ class CaseView(QWidget):
             self._view_started = time.monotonic()
         prepared, item = self.media.prepared, self.current_item()
         if prepared is not None and item is not None and prepared.decoded.kind == "video":
-            decoded = prepared.decoded
-            path = self._blobs.path_of(item.sha256)
+            decoded, source = prepared.decoded, prepared.source
+            if source is None:
+                return
             self.video.load(
-                path, prepared.pipeline, decoded.fps, decoded.frame_count, decoded.has_audio
+                source, prepared.pipeline, decoded.fps, decoded.frame_count, decoded.has_audio
             )
 
     # --- text masking -------------------------------------------------------------

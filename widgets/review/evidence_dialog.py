@@ -59,7 +59,7 @@ def load_filtered(blobs: BlobStore, ref: MediaRef, pipeline: FilterPipeline) -> 
             return FilteredItem(
                 ref, [prepare_media(blobs, ref.sha256, pipeline, MAX_SIDE).filtered]
             )
-        with VideoReader(blobs.verified_path(ref.sha256), MAX_SIDE) as reader:
+        with VideoReader(blobs.source(ref.sha256), MAX_SIDE) as reader:
             fps = reader.fps or 25.0
             board = reader.keyframes(KEYFRAMES)
         return FilteredItem(ref, [pipeline.apply(f) for _, f in board], [i / fps for i, _ in board])

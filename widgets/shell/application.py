@@ -23,6 +23,8 @@ from app.log.paths import data_dir, resources_dir
 from app.log.store import LocalStore, open_store
 from app.review.reviewdesk import ReviewDesk
 from db.engine import StoreError
+from widgets.evidence import feature as evidence_feature
+from widgets.evidence import unlock as evidence
 from widgets.incidents import feature as incidents
 from widgets.media.media_view import CanvasState
 from widgets.network import feature as networks
@@ -47,6 +49,7 @@ FEATURES: list[Callable[[MainWindow], None]] = [
     incidents.install,  # incident room, roles in the status bar, surge-queue matching
     networks.install,  # coordinated networks: the investigation workspace
     password.install,  # Tools > Change password…
+    evidence_feature.install,  # legal holds, the retention purge worker
 ]
 
 
@@ -114,11 +117,13 @@ def _sign_in_and_run(app: QApplication, folder: Path, log_file: Path) -> int:
         )
         return 1
     settings = Settings(folder)
-    login = LoginDialog(sync_feature.accounts_for(store), settings.last_user)
+    accounts = evidence.unlocking(store, sync_feature.accounts_for(store))
+    login = LoginDialog(accounts, settings.last_user)
     if login.exec() != QDialog.DialogCode.Accepted or login.reviewer is None:
         store.close()
         return 0
     settings.last_user = login.reviewer.username
+    evidence.after_login(store, accounts.last, None)
     window = build_window(store, policy_set, login.reviewer, folder)
     window.show()
     # Start-up objects live as long as the app: leave them out of the collector's full
@@ -166,7 +171,9 @@ def run_smoke() -> int:
         store = LocalStore(folder)
         report, logins = seed_demo(store, policy_set)
         login = next(d for d in logins if d.role == "moderator")
-        reviewer = Accounts(store).authenticate(login.username, login.password)
+        accounts = evidence.unlocking(store, Accounts(store))
+        reviewer = accounts.authenticate(login.username, login.password)
+        evidence.after_login(store, accounts.last, None)
         window = build_window(store, policy_set, reviewer, folder)
         window.show()
         media = window.case_view.media

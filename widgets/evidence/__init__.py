@@ -1,0 +1,1 @@
+"""Evidence and data protection screens: unlocking, sealing progress, holds, packets."""
