@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `veil network ...`."""
     net = sub.add_parser("network", help="coordinated networks from a table of posts")
     cmds = net.add_subparsers(dest="network_command", required=True)
-    imp = cmds.add_parser("import", help="load posts (CSV or JSONL) into an investigation")
+    imp = cmds.add_parser("import", help="load posts (CSV, JSONL or parquet) into an investigation")
     imp.add_argument("file", type=Path)
     imp.add_argument("--investigation", required=True)
     imp.set_defaults(handler=_import)

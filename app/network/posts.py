@@ -1,7 +1,7 @@
 """Posts and their accounts as data: one validated row per post of a bulk posts table.
 
-A row of `veil network import posts.csv|posts.jsonl` (JSONL shown; CSV has the same
-columns, `links` and `signals` as below):
+A row of `veil network import posts.csv|posts.jsonl|posts.parquet` (JSONL shown; CSV and
+parquet have the same columns, `links` and `signals` as below):
 
     {"post_id": "p-1", "account_id": "a-17", "handle": "@sunny",
      "account_created_at": "2026-01-02T00:00:00Z", "posted_at": "2026-03-01T10:00:05Z",
@@ -14,6 +14,11 @@ Required: account_id and posted_at. In CSV, `links` is `;`-separated and `signal
 `sha256:<64 hex>` is kept, any other is hashed on import (with its name) and the raw value
 is dropped. Raw signals of low entropy can be guessed back from an unsalted hash, so
 sources should hash with their own secret before export where they can.
+
+In parquet, `links` is a list of strings and `signals` a map (or struct) of strings; the
+times are strings or timestamps; ids are strings or integers. A value of another type is
+rejected on its row, like a JSON value of the wrong type. Parquet rows are numbered from 1
+and read in record batches, so the file is never decoded at once.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -69,9 +75,10 @@ class LineProblem:
     line: int
     field: str
     rule: str
+    unit: str = ""  # "row " for parquet, whose rows are not lines
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.rule}"
+        return f"{self.file}:{self.unit}{self.line}: {self.field}: {self.rule}"
 
 
 @dataclass
@@ -137,16 +144,19 @@ def parse_row(raw: dict[str, Any]) -> PostRow:
 
 
 def read_posts(path: Path) -> ParseReport:
-    """Every post of a CSV or JSONL file; each bad line is named and skipped."""
+    """Every post of a CSV, JSONL or parquet file; each bad line (row) is named and skipped.
+
+    A file that cannot be read at all raises BadField("file", ...)."""
     report = ParseReport()
+    unit = "row " if path.suffix.lower() == ".parquet" else ""
     for number, raw in _raw_rows(path):
         if isinstance(raw, BadField):
-            report.problems.append(LineProblem(path.name, number, raw.field, raw.rule))
+            report.problems.append(LineProblem(path.name, number, raw.field, raw.rule, unit))
             continue
         try:
             row = parse_row(raw)
         except BadField as bad:
-            report.problems.append(LineProblem(path.name, number, bad.field, bad.rule))
+            report.problems.append(LineProblem(path.name, number, bad.field, bad.rule, unit))
             continue
         if not row.post_id:
             row = _with_id(row, f"{path.name}:{number}")
@@ -166,8 +176,10 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadField]]:
         yield from _csv_rows(path)
     elif suffix in (".jsonl", ".ndjson"):
         yield from _jsonl_rows(path)
+    elif suffix == ".parquet":
+        yield from _parquet_rows(path)
     else:
-        raise BadField("file", f"{path.name}: expected a .csv or .jsonl file")
+        raise BadField("file", f"{path.name}: expected a .csv, .jsonl or .parquet file")
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadField]]:
@@ -209,6 +221,48 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadField]]:
                 yield number, BadField("(line)", f"not valid JSON: {exc.msg} at column {exc.colno}")
                 continue
             yield number, row if isinstance(row, dict) else BadField("(line)", "expected an object")
+
+
+PARQUET_BATCH = 10_000
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadField]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    number = 0
+    try:
+        with pq.ParquetFile(path) as table:
+            for batch in table.iter_batches(batch_size=PARQUET_BATCH):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield (
+                        number,
+                        {k: _parquet_value(v) for k, v in row.items() if v is not None and v != ""},
+                    )
+    except (pa.ArrowException, OSError) as exc:
+        where = f" after row {number}" if number else ""
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadField(
+            "file", f"{path.name}: not a readable parquet file{where} ({reason})"
+        ) from exc
+
+
+def _parquet_value(value: Any) -> Any:
+    """A parquet value in the shape a JSON line would give it."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        text = value.strftime("%Y-%m-%dT%H:%M:%S")
+        if value.microsecond:
+            text += f".{value.microsecond:06d}"
+        return text + ("Z" if value.tzinfo is not None else "")
+    pairs = isinstance(value, list) and all(isinstance(v, tuple) and len(v) == 2 for v in value)
+    if pairs and value:  # a map column: a list of (key, value) pairs
+        return dict(value)
+    if isinstance(value, dict):  # a struct column: a field per signal, null where absent
+        return {k: v for k, v in value.items() if v is not None}
+    return value
 
 
 def _text(raw: dict[str, Any], name: str, limit: int) -> str:
