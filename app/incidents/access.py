@@ -4,7 +4,11 @@
   roles); moderators neither declare nor brief.
 - Receiving: the incident's own events go to analysts and leads (`Audience.ANALYSTS`);
   a case's link to an incident goes to everyone who may see the case, because it moves
-  the case to the surge queue and every workstation's queues must agree.
+  the case to the surge queue and every workstation's queues must agree. The incident's
+  declaration, severity and resolution go to everyone too (a moderator works its surge
+  queue and may hold a role on it), and a role's assignment or removal also reaches the
+  person it names (the kind's `addressee`), whatever their role, so a moderator made
+  scribe sees it in their workstation.
 - Clearance: every incident event carries its incident's clearance (a child-safety
   incident: "child_safety"). The hub stores it with the event (the kind's `clearance`),
   so only people holding it receive the incident, and refuses the event from a pusher
@@ -24,7 +28,14 @@ from app.log.registry import Audience
 AUTHOR_ROLE = "analyst"
 # The incident's own events: analysts and leads. A case link: whoever sees the case.
 AUDIENCE: dict[str, Audience] = {name: Audience.ANALYSTS for name in k.ALL_KINDS}
-AUDIENCE[k.CASE_LINKED] = Audience.EVERYONE
+for _name in (k.CASE_LINKED, k.DECLARED, k.SEVERITY_CHANGED, k.RESOLVED):
+    AUDIENCE[_name] = Audience.EVERYONE
+
+
+def addressee_of(payload: Any) -> str | None:
+    """The person a role event names: they receive it whatever their role."""
+    value = getattr(payload, "person", None)
+    return value if isinstance(value, str) and value else None
 
 
 def clearance_of(payload: Any) -> str | None:

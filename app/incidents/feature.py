@@ -39,8 +39,8 @@ FEATURE = Feature(
     kinds=(
         _kind(k.DECLARED, k.IncidentDeclared, "Incident declared"),
         _kind(k.SEVERITY_CHANGED, k.SeverityChanged, "Severity changed"),
-        _kind(k.ROLE_ASSIGNED, k.RoleAssigned, "Role assigned"),
-        _kind(k.ROLE_REMOVED, k.RoleAssigned, "Role removed"),
+        _kind(k.ROLE_ASSIGNED, k.RoleAssigned, "Role assigned", addressee=access.addressee_of),
+        _kind(k.ROLE_REMOVED, k.RoleAssigned, "Role removed", addressee=access.addressee_of),
         _kind(k.CASE_LINKED, k.CaseLinked, "Linked to incident", describe=_link_line),
         _kind(k.SEED_ADDED, k.SeedAdded, "Seed added"),
         _kind(k.TERMS_SET, k.TermsSet, "Terms set"),

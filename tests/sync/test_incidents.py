@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from app.domain.people import Reviewer
 from app.incidents import kinds as k
-from app.incidents import timeline
+from app.incidents import room, timeline
 from app.incidents.commands import IncidentDesk
 from app.incidents.models import TABLES
 from app.log.clock import iso
@@ -114,3 +114,37 @@ def test_a_child_safety_incident_reaches_only_the_cleared(
     report = plain_ws.sync(pat.username)
     assert pat.username in report.refused and "no access" in report.refused[pat.username]
     assert isinstance(pat, Reviewer)
+
+
+def test_a_moderator_given_a_role_sees_it_and_an_uncleared_one_gets_no_child_safety_incident(
+    team: TeamOnHub, new_station: NewStation
+) -> None:
+    lead_ws, mod_ws, plain_ws = new_station("lead"), new_station("mod"), new_station("pl")
+    lee = lead_ws.adopt(team.lead)
+    mia = mod_ws.adopt(team.user("moderator"))
+    pat = plain_ws.adopt(team.user("moderator"))
+    desk = IncidentDesk(lead_ws.store, lee)
+    open_id = desk.declare("Scam wave", 2, "spam_scams")[0].payload["incident_id"]
+    desk.assign(open_id, mia.username, "scribe")
+    desk.note(open_id, "analysts only")
+    secret = desk.declare("CSEA report", 1, "child_safety", clearance="child_safety")
+    secret_id = secret[0].payload["incident_id"]
+    desk.assign(secret_id, pat.username, "scribe")
+    lead_ws.sync(lee.username), mod_ws.sync(mia.username), plain_ws.sync(pat.username)
+    with mod_ws.store.read() as session:
+        assert room.my_roles(session, mia) == [("scribe", "Scam wave", 2, open_id)]
+        assert [i.incident_id for i in room.incidents(session, mia)] == [open_id]
+    # Still hidden from a moderator: the incident's working events (notes, updates).
+    kinds = {e.kind for e in mod_ws.store.events() if e.kind.startswith("incident.")}
+    assert kinds == {k.DECLARED, k.ROLE_ASSIGNED}
+    # A moderator without the clearance never receives the child-safety incident, even
+    # when named in it.
+    with plain_ws.store.read() as session:
+        assert room.my_roles(session, pat) == []
+        assert [i.incident_id for i in room.incidents(session, pat)] == [open_id]
+    assert secret_id not in {e.payload.get("incident_id") for e in plain_ws.store.events()}
+    # Resolving reaches the moderator too: the role leaves the status bar.
+    desk.resolve(open_id)
+    lead_ws.sync(lee.username), mod_ws.sync(mia.username)
+    with mod_ws.store.read() as session:
+        assert room.my_roles(session, mia) == []
