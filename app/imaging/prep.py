@@ -47,7 +47,10 @@ def prepare_media(
     except BlobCorrupt as exc:
         raise MediaUnavailable(f"the stored file is damaged ({exc}); it is not shown") from exc
     except BlobMissing as exc:
-        raise MediaUnavailable(f"{exc}; it will be fetched at the next sync") from exc
+        raise MediaUnavailable(
+            f"{exc}; the next sync fetches it unless a retention rule removed it for good "
+            "(the case history shows a purge)"
+        ) from exc
     except MediaError as exc:
         raise MediaUnavailable(exc.reason) from exc
     raw = decoded.frames[0]
