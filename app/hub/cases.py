@@ -68,8 +68,14 @@ def scope_events(conn: Connection, user: Principal, records: Sequence[EventRecor
         if scope is None:
             raise HubError(422, f"event {record.event_id}: unknown case {record.case_id}")
         if not user.may_see_case(scope.team, scope.clearance):
-            what = f"case {record.case_id}" if record.case_id else f"{scope.clearance} items"
-            raise HubError(403, f"event {record.event_id}: no access to {what}")
+            if record.case_id:
+                raise HubError(403, f"event {record.event_id}: no access to case {record.case_id}")
+            # A team event's clearance comes from its payload: the refusal names that field.
+            raise HubError(
+                403,
+                f"event {record.event_id}: {record.kind}: clearance: "
+                f"no access to {scope.clearance!r} items",
+            )
         out.append(scope)
     refuse_known_external_ids(conn, fresh)
     return out

@@ -260,3 +260,23 @@ def test_every_push_is_refused_with_a_reason_or_folds_without_quarantine(
             print("REFUSED", status, reason[:150], "<-", attempt.describe()[:150])
         for finding in world.findings:
             print("FINDING", finding)
+
+
+def test_a_team_event_with_a_clearance_nobody_holds_is_refused_naming_the_field(
+    world: HostileWorld,
+) -> None:
+    """A team event (no case) carries its clearance in the payload: a clearance the pusher
+    lacks, even one no policy knows, is refused naming the `clearance` field."""
+    attempt = Attempt(
+        role="analyst",
+        kind="incident.seed_added",
+        case="none",
+        payload={
+            "incident_id": "00000000",
+            "sha256": "0" * 64,
+            "hashes": [{"frame": 0, "hash": "0" * 16}],
+            "clearance": "0",
+        },
+    )
+    world.check(attempt)
+    assert world.refused and "clearance: no access to '0' items" in world.refused[-1][2]

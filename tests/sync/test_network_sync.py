@@ -95,7 +95,7 @@ def test_an_investigation_under_a_clearance_reaches_only_people_holding_it(
             session, actor=plain.username, kind="network.noted", case_id=None, payload=note
         )
     report = plain_ws.sync(plain.username)
-    assert "no access to child_safety items" in report.refused[plain.username]
+    assert "no access to 'child_safety' items" in report.refused[plain.username]
     assert plain_ws.pending() == 1
     cleared_ws.sync(cleared.username)
     assert not [e for e in cleared_ws.store.events() if e.kind == "network.noted"]
