@@ -208,6 +208,8 @@ def summarise(kind: str, payload: Mapping[str, Any], words: Words | None = None)
             return f"decided {w.action(p.action, p.category)} under {w.policy(p.category)}"
         case K.CASE_ESCALATED:
             return f"escalated: {p.reason}"
+        case K.MEDIA_REVEALED if p.mode == "listen":
+            return f"listened to the sound for {p.seconds} s ({', '.join(p.filters_on) or 'clear'})"
         case K.MEDIA_REVEALED:
             return f"revealed {p.seconds} s over {p.area_share:.0%} of the picture ({p.mode})"
         case K.MEDIA_VIEWED:

@@ -55,6 +55,9 @@ class Policy:
     actions: tuple[Action, ...]
     fields: dict[str, FieldSpec]
     filters: Mapping[str, Any]
+    # How hold-to-listen plays a video's sound by default: "muffled" (low-passed) or
+    # "clear"; a file without the key gets "muffled" when graphic, else "clear".
+    listen_filter: str = "clear"
 
     def action(self, action_id: str) -> Action:
         """The action with this id, or KeyError."""
@@ -81,6 +84,8 @@ _TOP_KEYS = {
     "fields": dict,
     "filters": dict,
 }
+_OPTIONAL_KEYS = {"listen_filter": str}
+LISTEN_FILTERS = ("muffled", "clear")
 
 
 class _Reader:
@@ -118,7 +123,7 @@ def parse_policy(doc: Any, source: str) -> Policy:
     r = _Reader(source)
     if not isinstance(doc, dict):
         raise r.fail("top level", "expected an object")
-    r.exact_keys(doc, set(_TOP_KEYS), "")
+    r.exact_keys(doc, set(_TOP_KEYS) | set(_OPTIONAL_KEYS), "")
     top = {key: r.get(doc, key, kind, "") for key, kind in _TOP_KEYS.items()}
     if top["schema"] != 1:
         raise r.fail("schema", f"unsupported schema version {top['schema']}")
@@ -136,7 +141,17 @@ def parse_policy(doc: Any, source: str) -> Policy:
         actions=_parse_actions(r, top["actions"], fields),
         fields=fields,
         filters=_parse_filters(r, top["filters"]),
+        listen_filter=_parse_listen_filter(r, doc, top["graphic"]),
     )
+
+
+def _parse_listen_filter(r: _Reader, doc: Mapping[str, Any], graphic: bool) -> str:
+    if "listen_filter" not in doc:
+        return "muffled" if graphic else "clear"
+    value = r.get(doc, "listen_filter", str, "")
+    if value not in LISTEN_FILTERS:
+        raise r.fail("listen_filter", f"expected one of {', '.join(LISTEN_FILTERS)}")
+    return str(value)
 
 
 def _parse_severity(r: _Reader, items: list[Any]) -> dict[int, str]:

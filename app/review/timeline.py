@@ -123,6 +123,8 @@ def _viewed(p: MediaViewed, _policies: PolicySet, items: dict[str, int]) -> str:
 def _revealed(p: MediaRevealed, _policies: PolicySet, items: dict[str, int]) -> str:
     item = items.get(p.item, "?")
     still = ", ".join(p.filters_on) or "none"
+    if p.mode == "listen":  # hold-to-listen: the sound, no share of the picture
+        return f"listened to item {item}'s sound for {p.seconds} s (filters on: {still})"
     audio = ", with audio" if p.audio else ""
     return (
         f"revealed item {item}: {p.mode} for {p.seconds} s over "

@@ -27,7 +27,7 @@ from app.review.kinds import DecisionRecorded
 from app.wellbeing.kinds import MediaRevealed, MediaViewed, weighted_seconds
 from db.models import Case, Event
 
-REVEAL_MODES = ("lens", "hold", "full")
+REVEAL_MODES = ("lens", "hold", "full", "listen")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Video controls under the media canvas: opens paused, filtered storyboard, no audio.
 
 Frames are decoded and filtered on a worker thread a few frames ahead; the UI thread only
-hands finished frames to the canvas on a timer. Audio is never played: the panel says
-whether the item has an audio track.
+hands finished frames to the canvas on a timer. Audio is never played here: the panel
+says whether the item has an audio track, and `add_section` takes the listening panel.
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ class VideoPanel(QWidget):
     """Play, pause, step, speed and a storyboard for the video shown in a MediaView."""
 
     position_changed = Signal(int)
+    loaded = Signal(object)  # the video's source, once its controls show
+    unloaded = Signal()
 
     def __init__(self, media: MediaView, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,12 +122,20 @@ class VideoPanel(QWidget):
             lambda: _storyboard(path, pipeline), self._show_storyboard, _no_storyboard, owner=self
         )
         self.show()
+        self.loaded.emit(path)
 
     def unload(self) -> None:
         """No video: stop and hide."""
         self.stop()
         self._path = None
         self.hide()
+        self.unloaded.emit()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Show a feature's widget under the controls, above the storyboard."""
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(layout.indexOf(self.storyboard_area), widget)
 
     def toggle(self) -> None:
         """Play or pause."""

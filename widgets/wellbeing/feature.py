@@ -26,6 +26,7 @@ from widgets.shell.actions import ActionSpec, Binding
 from widgets.shell.keyboard import owns_key
 from widgets.shell.main_window import MainWindow
 from widgets.wellbeing.exposure_panel import ExposurePanel
+from widgets.wellbeing.listening import install_listening
 
 
 def viewer_actions(window: MainWindow) -> tuple[ActionSpec, ...]:
@@ -82,9 +83,15 @@ def viewer_actions(window: MainWindow) -> tuple[ActionSpec, ...]:
 class ViewerKeys(QObject):
     """Reads the viewer's keys: a press runs its entry, a held key's release ends the reveal."""
 
-    def __init__(self, window: MainWindow, specs: Sequence[ActionSpec]) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        specs: Sequence[ActionSpec],
+        on_release: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(window)
         self._window = window
+        self._on_release = on_release or window.case_view.media.end_reveal
         self._press = {_qt_key(s.keys[0]): s.run for s in specs if s.run is not None}
         self._held = {_qt_key(s.keys[0]) for s in specs if s.binding is Binding.HELD}
 
@@ -101,7 +108,7 @@ class ViewerKeys(QObject):
             return True
         if kind == QEvent.Type.KeyRelease:
             if event.key() in self._held:
-                self._window.case_view.media.end_reveal()
+                self._on_release()
             return True
         self._press[Qt.Key(event.key())]()
         return True
@@ -156,6 +163,7 @@ def install(window: MainWindow) -> None:
     window.safe_screen_toggled.connect(case.set_safe_screen)
     window.action_table.extend(_view_options(window))
     _add_filter_choice(window)
+    _add_listening(window, ledger, panel)
 
 
 def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: ExposurePanel) -> None:
@@ -189,6 +197,15 @@ def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: Exposure
     case.text_revealed.connect(text_seen)
     window.decision_saved.connect(lambda _case_id: panel.refresh())
     window.closing.connect(case.leave_item)
+
+
+def _add_listening(window: MainWindow, ledger: ExposureLedger, exposure: ExposurePanel) -> None:
+    listen, spec = install_listening(window, ledger, exposure.refresh)
+    window.action_table.add(spec)
+    keys = ViewerKeys(window, (spec,), on_release=listen.end_listen)
+    app = QApplication.instance()
+    if app is not None:  # removed when the window (its parent) goes
+        app.installEventFilter(keys)
 
 
 def _view_options(window: MainWindow) -> tuple[ActionSpec, ...]:
