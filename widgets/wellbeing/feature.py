@@ -3,13 +3,14 @@ exposure events and the personal panel.
 
 The viewer's keys are entries in the window's action table (so the `?` overlay lists
 them), read by an application event filter rather than shortcuts: a shortcut cannot see
-a release (O and V reveal while held), and the filter leaves letters to text fields.
+a release (O and V reveal while held, U listens), and the filter leaves letters to text
+fields.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -87,13 +88,17 @@ class ViewerKeys(QObject):
         self,
         window: MainWindow,
         specs: Sequence[ActionSpec],
-        on_release: Callable[[], None] | None = None,
+        releases: Mapping[Qt.Key, Callable[[], None]] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._on_release = on_release or window.case_view.media.end_reveal
         self._press = {_qt_key(s.keys[0]): s.run for s in specs if s.run is not None}
-        self._held = {_qt_key(s.keys[0]) for s in specs if s.binding is Binding.HELD}
+        # What a held key's release ends: the reveal, unless the key says otherwise.
+        end_reveal, given = window.case_view.media.end_reveal, releases or {}
+        self._held = {
+            key: given.get(key, end_reveal)
+            for key in (_qt_key(s.keys[0]) for s in specs if s.binding is Binding.HELD)
+        }
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Handle our keys when the window has them; let everything else through."""
@@ -107,8 +112,9 @@ class ViewerKeys(QObject):
         if event.isAutoRepeat():
             return True
         if kind == QEvent.Type.KeyRelease:
-            if event.key() in self._held:
-                self._on_release()
+            release = self._held.get(Qt.Key(event.key()))
+            if release is not None:
+                release()
             return True
         self._press[Qt.Key(event.key())]()
         return True
@@ -154,16 +160,16 @@ def install(window: MainWindow) -> None:
     panel = ExposurePanel(ledger, desk.store.clock)
     window.add_side_panel("Your exposure today", panel, Qt.DockWidgetArea.RightDockWidgetArea)
     _record_exposure(window, ledger, panel)
-    specs = viewer_actions(window)
+    listen, listen_spec = install_listening(window, ledger, panel.refresh)
+    specs = (*viewer_actions(window), listen_spec)
     window.action_table.extend(specs)
-    keys = ViewerKeys(window, specs)
+    keys = ViewerKeys(window, specs, {_qt_key(listen_spec.keys[0]): listen.end_listen})
     app = QApplication.instance()
     if app is not None:  # removed when the window (its parent) goes
         app.installEventFilter(keys)
     window.safe_screen_toggled.connect(case.set_safe_screen)
     window.action_table.extend(_view_options(window))
     _add_filter_choice(window)
-    _add_listening(window, ledger, panel)
 
 
 def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: ExposurePanel) -> None:
@@ -197,15 +203,6 @@ def _record_exposure(window: MainWindow, ledger: ExposureLedger, panel: Exposure
     case.text_revealed.connect(text_seen)
     window.decision_saved.connect(lambda _case_id: panel.refresh())
     window.closing.connect(case.leave_item)
-
-
-def _add_listening(window: MainWindow, ledger: ExposureLedger, exposure: ExposurePanel) -> None:
-    listen, spec = install_listening(window, ledger, exposure.refresh)
-    window.action_table.add(spec)
-    keys = ViewerKeys(window, (spec,), on_release=listen.end_listen)
-    app = QApplication.instance()
-    if app is not None:  # removed when the window (its parent) goes
-        app.installEventFilter(keys)
 
 
 def _view_options(window: MainWindow) -> tuple[ActionSpec, ...]:
