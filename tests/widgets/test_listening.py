@@ -99,6 +99,18 @@ def test_muted_until_the_hold_and_a_two_second_hold_is_two_seconds_of_listening(
     assert listens[0]["filters_on"] == ["muffled"]
     assert listens[0]["item"] == detail.media[0].sha256
 
+    qtbot.keyPress(window.queue, Qt.Key.Key_U)  # the safe screen mid-hold mutes at once
+    clock.now += 0.5
+    qtbot.keyClick(window.queue, Qt.Key.Key_Escape)
+    assert not panel.listening and output.closed == 2 and not panel.wave.isVisible()
+    qtbot.keyRelease(window.queue, Qt.Key.Key_U)
+    seconds = [
+        e.payload["seconds"]
+        for e in window.desk.store.events(case_id)
+        if e.kind == "media.revealed" and e.payload["mode"] == "listen"
+    ]
+    assert seconds == [2.0, 0.5]
+
 
 def test_without_qt_multimedia_the_panel_says_so_and_the_waveform_still_shows(
     qtbot: QtBot, tmp_path: Path

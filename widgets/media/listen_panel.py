@@ -92,6 +92,8 @@ class ListenPanel(QWidget):
         self._longest = 0.0
         self._muffled = True
         self._problem: str | None = None
+        self._hidden = False
+        self.position_s = 0.0
         self._out_of_sound = QTimer(self)
         self._out_of_sound.setSingleShot(True)
         self._out_of_sound.timeout.connect(self.end_listen)
@@ -132,9 +134,17 @@ class ListenPanel(QWidget):
         if self.track is not None and self.track.duration_s > 0:
             self.wave.set_position(self.position_s / self.track.duration_s)
 
+    def set_hidden(self, hidden: bool) -> None:
+        """The safe screen: mute now and hide the waveform until it is brought back."""
+        self._hidden = hidden
+        if hidden:
+            self.end_listen()
+        self.wave.setVisible(not hidden and self.track is not None)
+        self._say("Sound hidden (safe screen)" if hidden else self._muted_text())
+
     def begin_listen(self) -> bool:
         """Play the sound from the video's position while held; False when it cannot."""
-        if self._playing is not None or self.track is None:
+        if self._playing is not None or self.track is None or self._hidden:
             return False
         if self._problem is not None:
             self._say(_cannot_play(self._problem))
@@ -184,12 +194,12 @@ class ListenPanel(QWidget):
             self.muffle.hide()
             self._say("No audio track")
             return
-        self.wave.show()
+        self.wave.setVisible(not self._hidden)
         self.muffle.show()
         self.wave.set_peaks(track.waveform(max(60, self.wave.width() // 3)))
         self.set_position(self.position_s)
         self._problem = self.output.problem()
-        self._say(self._muted_text())
+        self._say("Sound hidden (safe screen)" if self._hidden else self._muted_text())
 
     def _on_error(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
@@ -214,7 +224,6 @@ class ListenPanel(QWidget):
         self.status.setText(text)
 
     def _build(self) -> None:
-        self.position_s = 0.0
         self.wave = WaveformView()
         self.status = QLabel("")
         self.status.setObjectName("listenStatus")

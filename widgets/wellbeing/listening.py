@@ -70,7 +70,7 @@ def install_listening(
         lambda frame: panel.set_position(frame / video.fps if video.fps else 0.0)
     )
     panel.listen_ended.connect(ended)
-    window.safe_screen_toggled.connect(lambda hidden: panel.end_listen() if hidden else None)
+    window.safe_screen_toggled.connect(panel.set_hidden)
     window.closing.connect(panel.end_listen)
     app = QApplication.instance()
     if isinstance(app, QGuiApplication):  # a slot of the panel: gone with the window
