@@ -31,7 +31,8 @@ class Soundtrack:
 
     samples: np.ndarray
     rate: int = RATE
-    truncated: bool = False
+    truncated: bool = False  # longer than the cap: only its start was read
+    damaged: bool = False  # the file breaks off: only the sound before the break was read
 
     @property
     def duration_s(self) -> float:
@@ -64,7 +65,13 @@ def decode_soundtrack(source: MediaInput, max_seconds: float = MAX_SECONDS) -> S
             stream = container.streams.audio[0]
             return _decode(container, stream, limit)
     except (av.FFmpegError, ValueError, EOFError) as exc:
-        raise MediaError(f"the sound track cannot be read ({type(exc).__name__})") from exc
+        raise MediaError(f"the sound track cannot be read: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, av.InvalidDataError | EOFError):
+        return "the file is damaged or cut short"
+    return f"FFmpeg could not decode it ({type(exc).__name__})"
 
 
 def _decode(
@@ -72,19 +79,24 @@ def _decode(
 ) -> Soundtrack:
     resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
     chunks: list[np.ndarray] = []
-    total = 0
-    for frame in container.decode(stream):
-        for out in resampler.resample(frame):
-            chunks.append(out.to_ndarray().reshape(-1))
-            total += chunks[-1].size
-        if total >= limit:
-            break
-    else:
-        chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+    total, damaged = 0, False
+    try:
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+                total += chunks[-1].size
+            if total >= limit:
+                break
+        else:
+            chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+    except (av.FFmpegError, EOFError):
+        if not chunks:
+            raise
+        damaged = True  # the file breaks off: keep the sound before the break
     samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     truncated = samples.size > limit
     samples = np.clip(samples[:limit], -1.0, 1.0).astype(np.float32, copy=False)
-    return Soundtrack(samples, RATE, truncated)
+    return Soundtrack(samples, RATE, truncated, damaged)
 
 
 def lowpass_kernel(

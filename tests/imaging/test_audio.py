@@ -45,7 +45,7 @@ def test_a_silent_video_has_no_track_and_junk_is_a_media_error(tmp_path: Path) -
     assert decode_soundtrack(write_tone_video(tmp_path / "v.mp4", 0.5, sound=False)) is None
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
-    with pytest.raises(MediaError, match="sound track cannot be read"):
+    with pytest.raises(MediaError, match="sound track cannot be read: the file is damaged"):
         decode_soundtrack(junk)
 
 

@@ -215,6 +215,8 @@ class ListenPanel(QWidget):
         if self._problem is not None:
             return _cannot_play(self._problem)
         cut = " (only the first 30 minutes were read)" if self.track.truncated else ""
+        if self.track.damaged:
+            cut = f" (the file breaks off: only the first {self.track.duration_s:.1f} s were read)"
         return (
             f"Sound muted{cut}. Hold {LISTEN_KEY} to listen, at most {self.volume:.0%} volume; "
             "listening counts as exposure."
