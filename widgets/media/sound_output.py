@@ -25,7 +25,7 @@ NO_MULTIMEDIA = (
     "Qt Multimedia could not load ({reason}); on Linux install the system's PulseAudio "
     "client library (apt-get install libpulse0)"
 )
-NO_DEVICE = "this computer has no audio output device"
+NO_DEVICE = "no audio output device was found"
 FEED_MS = 40
 AHEAD_S = 0.3
 
