@@ -154,14 +154,15 @@ class ListenPanel(QWidget):
         if stream.finished:
             self._say("Sound: the position is past the end of the sound track")
             return False
+        longest = stream.remaining_s  # before the sink takes its first piece
         try:
             self._playing = self.output.play(stream)
         except SoundUnavailable as exc:
             self._problem = str(exc)
             self._say(_cannot_play(self._problem))
             return False
-        self._started, self._longest, self._muffled = self.clock(), stream.remaining_s, muffled
-        self._out_of_sound.start(int(stream.remaining_s * 1000) + 50)
+        self._started, self._longest, self._muffled = self.clock(), longest, muffled
+        self._out_of_sound.start(int(longest * 1000) + 50)
         how = "muffled" if muffled else "clear"
         self._say(f"Listening ({how}): let go of {LISTEN_KEY} to mute")
         return True

@@ -111,10 +111,13 @@ class _SinkFeed(QObject):
                 f"at {stream.rate} Hz"
             )
         self._stream = stream
+        self._pending = bytearray()
         self._sink = multimedia.QAudioSink(device, fmt, self)
         self._sink.setBufferSize(int(stream.rate * 2 * AHEAD_S))
         self._io = self._sink.start()
-        if self._io is None or self._sink.error() != multimedia.QAudio.Error.NoError:
+        # Qt 6.7 moved the error enum from QAudio to QtAudio (PySide keeps both, as two
+        # types that never compare equal): compare by name.
+        if self._io is None or getattr(self._sink.error(), "name", "") != "NoError":
             self._sink.stop()
             raise SoundUnavailable(f"the audio device {device.description()!r} could not be opened")
         self._timer = QTimer(self)
@@ -124,8 +127,12 @@ class _SinkFeed(QObject):
 
     def _feed(self) -> None:
         free = self._sink.bytesFree()
-        if free >= 2 and not self._stream.finished:
-            self._io.write(self._stream.read(free // 2))
+        if len(self._pending) < free:
+            self._pending += self._stream.read((free - len(self._pending)) // 2)
+        if self._pending:
+            # The device may take less than it said was free: keep the rest for next time.
+            taken = self._io.write(bytes(self._pending[:free]))
+            del self._pending[: max(0, taken)]
 
     def stop(self) -> None:
         """Stop feeding and close the sink."""
