@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.people import Reviewer
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, to_unsigned
-from app.incidents import access
+from app.incidents import access, queues
 from app.incidents.commands import IncidentDesk, LinkPlan, incident_of
 from app.incidents.folds import MOVABLE
 from app.incidents.models import Incident, IncidentCase, IncidentSeed
@@ -167,8 +167,12 @@ def contain(
         return []
     with desk.store.read() as session:
         plans = plan(session, desk.reviewer, after_case_no=after_case_no, case_ids=case_ids)
+        left = stranded(session, desk.reviewer)
+    records: list[EventRecord] = []
+    for incident_id in left:
+        records += desk.return_cases(incident_id)
     if not plans:
-        return []
+        return records
     still_open = {p.incident_id for p in plans}
     with desk.store.read() as session:
         still_open = {
@@ -176,12 +180,32 @@ def contain(
             for i in still_open
             if (row := session.get(Incident, i)) is not None and row.status == "open"
         }
-    records = desk.link([p for p in plans if p.incident_id in still_open])
-    for incident_id in sorted({incident_of(r) for r in records}):
+    linked = desk.link([p for p in plans if p.incident_id in still_open])
+    records += linked
+    for incident_id in sorted({incident_of(r) for r in linked}):
         marked = desk.mark_surge(incident_id)
         if marked is not None:
             records.append(marked)
     return records
+
+
+def stranded(session: Session, reviewer: Reviewer) -> list[str]:
+    """Resolved incidents whose queue still holds open cases (linked offline elsewhere
+    and synced after the resolution): those cases go back to their queues too."""
+    held = session.scalars(
+        select(Case.queue)
+        .where(
+            Case.queue >= queues.PREFIX,
+            Case.queue < queues.PREFIX[:-1] + ".",  # the queue index's range of the prefix
+            Case.status.in_(MOVABLE),
+        )
+        .distinct()
+    ).all()
+    ids = [q.removeprefix(queues.PREFIX) for q in held if q != queues.LEGACY_QUEUE]
+    rows = session.scalars(
+        select(Incident).where(Incident.incident_id.in_(ids), Incident.status == "resolved")
+    ).all()
+    return sorted(r.incident_id for r in rows if access.may_see(reviewer, r.clearance))
 
 
 def newest_case_no(session: Session) -> int:

@@ -42,6 +42,7 @@ CATEGORY_OF: dict[str, str] = {
     k.POSTMORTEM: "closing",
     k.ACTION_ITEM: "closing",
     k.SURGE_DEPTH: "surge",
+    k.CASE_RETURNED: "cases",
     "decision.recorded": "decisions",
     "decision.retracted": "decisions",
     "case.escalated": "decisions",
@@ -80,6 +81,7 @@ LABELS = {
     k.POSTMORTEM: "Post-mortem",
     k.ACTION_ITEM: "Action item",
     k.SURGE_DEPTH: "Surge queue depth",
+    k.CASE_RETURNED: "Case returned",
     "decision.recorded": "Decision",
     "decision.retracted": "Decision retracted",
     "case.escalated": "Escalated",
@@ -277,7 +279,9 @@ def describe(kind: str, p: Any, case_no: int | None) -> str:
             "declared": "the declaring case",
             "manual": "linked by hand",
         }[p.via]
-        return f"{case} -> surge queue ({how})"
+        return f"{case} -> incident queue ({how})"
+    if isinstance(p, k.CaseReturned):
+        return f"{case} -> back to the {p.queue} queue"
     if isinstance(p, k.SeedAdded):
         return f"seed {p.sha256[:12]} ({len(p.hashes)} hash(es))"
     if isinstance(p, k.TermsSet):
