@@ -166,7 +166,7 @@ def first_paint() -> tuple[float, float, int]:
     from app.incidents.severity import bundled_severities
     from app.log.clock import ManualClock
     from app.log.store import LocalStore
-    from widgets.incidents.window import FIRST_PAGE, IncidentsWindow
+    from widgets.incidents.window import IncidentsWindow
     from widgets.shell.tasks import InlineTaskRunner
 
     app = QApplication.instance() or QApplication([])
@@ -198,7 +198,8 @@ def first_paint() -> tuple[float, float, int]:
             times[incident_id] = median(lambda i=incident_id: paint(i), repeat=5)
         paint(busy)
         rows = window.model.rowCount()
-        assert rows == FIRST_PAGE and window.model.canFetchMore(window.model.index(-1, -1))
+        assert rows == window.model.first_page
+        assert window.model.canFetchMore(window.model.index(-1, -1))
         window.close()
         store.close()
     return times[empty], times[busy], rows
