@@ -89,6 +89,7 @@ class ClaimCommands:
         """
         rotated = resumed = False
         self.skipped()  # loaded before the write transaction: it reads in its own
+        _ = self.core.queues_version  # so are the queues features opened
         with self.core.write() as session:
             now = self.store.clock.now()
             self._reap_expired(session, now)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -71,7 +72,7 @@ class DeskCore:
         self._live: QueueSet | None = None
         self._reads = 0
         self._queue_kinds = registry().queue_kinds()
-        self._unsubscribe = store.on_change(self._queues_changed) if self._queue_kinds else None
+        self._unsubscribe = store.on_change(_follow(self)) if self._queue_kinds else None
 
     @property
     def queues(self) -> QueueSet:
@@ -251,6 +252,18 @@ class DeskCore:
         """The sqlite3 connection of the session's transaction, with ORM changes flushed."""
         session.flush()
         yield session.connection().connection.driver_connection  # type: ignore[misc]
+
+
+def _follow(desk: DeskCore) -> Callable[[Change], None]:
+    """The store listener of a desk, holding it weakly (a desk nobody closes still goes)."""
+    ref = weakref.ref(desk)
+
+    def changed(change: Change) -> None:
+        found = ref()
+        if found is not None:
+            found._queues_changed(change)
+
+    return changed
 
 
 def row_of(case: Case) -> CaseRow:
