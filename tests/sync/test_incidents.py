@@ -88,6 +88,14 @@ def test_an_offline_incident_syncs_with_its_timeline_and_severity_settles(
     assert _tables(one) == _tables(two)
     one.store.rebuild_projections()
     assert _severity(one, incident_id) == 2
+    # Resolved on two: the cases still open leave the incident's queue for the queue
+    # they came from, on both workstations.
+    IncidentDesk(two.store, lee).resolve(incident_id, "contained")
+    two.sync(lee.username), one.sync(ana.username)
+    for station in (one, two):
+        with station.store.engine.connect() as conn:
+            query = text("SELECT queue FROM cases WHERE case_id IN (:a, :b)")
+            assert set(conn.execute(query, {"a": first, "b": second}).scalars()) == {"general"}
 
 
 def test_a_child_safety_incident_reaches_only_the_cleared(
