@@ -34,7 +34,7 @@ from app.log.folding import FoldContext
 from app.review.folds import set_sla
 from db.models import Case
 
-MOVABLE = q.MOVABLE  # case statuses a link moves to the incident's queue
+MOVABLE = q.MOVABLE  # open case statuses a link applies to
 
 
 def order_key(rec: EventRecord) -> str:
@@ -78,7 +78,7 @@ def declared(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     """A new incident, with its commander's role."""
     p = ctx.typed(k.IncidentDeclared)
     known = ctx.scalar(select(Incident.declared_event).where(Incident.incident_id == p.incident_id))
-    if known == "" and _same_clearance(ctx, p):
+    if known == "" and _incident(ctx, p) is not None:
         _fill_headline(ctx, p, rec)  # known so far from a role's headline only
         return
     if known is not None:
@@ -112,10 +112,6 @@ def declared(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     )
     _set_role(ctx, p.incident_id, p.commander, "commander", None, True, key)
     _log(ctx, rec, p.incident_id)
-
-
-def _same_clearance(ctx: FoldContext, p: k.IncidentPayload) -> bool:
-    return _incident(ctx, p) is not None
 
 
 def _fill_headline(ctx: FoldContext, p: k.IncidentDeclared, rec: EventRecord) -> None:
@@ -248,7 +244,7 @@ def case_linked(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
     if ctx.scalar(select(IncidentCase.event_id).where(where)) is not None:
         return  # linked twice (two workstations matched it): the first stands
     target = q.queue_id(p.incident_id) if p.queue == q.LEGACY_QUEUE else p.queue
-    if case.status in MOVABLE and not q.is_incident_queue(case.queue):
+    if case.status in q.QUEUED and not q.is_incident_queue(case.queue):
         case.queue = target
         deadline = min(case.sla_deadline, p.sla_deadline) if case.sla_deadline else p.sla_deadline
         set_sla(case, rec.created_at, deadline)

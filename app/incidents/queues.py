@@ -12,7 +12,8 @@ and leads holding the incident's clearance, and moderators holding that clearanc
 the incident names in a role (the commander staffs the surge by giving them one,
 usually "analyst"). A child-safety incident's queue is for the cleared only.
 
-When the incident is resolved, its cases still open go back to the queue they came from
+An escalated case is linked but stays in its escalation queue. When the incident is
+resolved, its cases still open go back to the queue they came from
 (`incident.case_returned`, one event per case written with the resolution, so every
 workstation that sees the case moves it the same way), keeping the deadline they had.
 """
@@ -40,8 +41,11 @@ from db.models import Case, Event
 PREFIX = "incident-"
 # The shared queue of the first version: its links are read as the incident's own queue.
 LEGACY_QUEUE = "incident-surge"
-# Case statuses an incident's queue holds (a settled case is only linked).
+# Open case statuses a link applies to (a settled case is only linked).
 MOVABLE = ("new", "leased", "escalated")
+# Those a link moves into the incident's queue: an escalated case stays in its
+# escalation queue (with analysts, out of moderators' lists), linked all the same.
+QUEUED = ("new", "leased")
 ORDER = 1  # before the queue files' queues: an incident's cases are the urgent ones
 
 

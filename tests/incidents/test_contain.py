@@ -146,6 +146,10 @@ def test_each_incident_has_its_own_queue_with_its_sla_closed_on_resolution(
 ) -> None:
     home = world.ingest("spam_scams", 3, media=[_item(1, BASE)])
     other = world.ingest("spam_scams", 3, media=[_item(2, BASE ^ 0xFFFF_0000_FFFF)])
+    escalated = world.ingest("spam_scams", 3, media=[_item(3, BASE ^ 1)])
+    mod = world.desk("mo", "moderator")
+    mod.open_case(escalated)
+    mod.escalate(escalated, "needs an analyst's eye")
     with world.store.read() as s:
         came_from = s.get_one(Case, home).queue
     lead = incident_desk(world, "lee", "lead")
@@ -157,10 +161,13 @@ def test_each_incident_has_its_own_queue_with_its_sla_closed_on_resolution(
     with world.store.read() as s:
         a, b = s.get_one(Case, home), s.get_one(Case, other)
         assert (a.queue, b.queue) == (queue_id(wave), queue_id(slow))
+        # Linked, but an escalated case stays with the analysts of its escalation queue.
+        assert s.get_one(Case, escalated).queue == "escalations"
+        assert s.get(IncidentCase, (wave, escalated)) is not None
         # SEV 1: 15 minutes; SEV 4: 8 hours, or the case's own deadline when sooner.
         assert a.sla_deadline == iso(world.now() + timedelta(minutes=15))
         assert b.sla_deadline <= iso(world.now() + timedelta(minutes=480))
-    analyst, moderator = world.desk("ana", "analyst"), world.desk("mo", "moderator")
+    analyst, moderator = world.desk("ana", "analyst"), mod
     listed = {c.queue_id: c.name for c in analyst.queue_choices()}
     assert listed[queue_id(wave)] == f"incident-{wave[:8]}: Flyer wave"
     assert queue_id(slow) in listed
