@@ -6,7 +6,7 @@ FEATURES = [
     "app.wellbeing.feature",  # exposure (views, reveals), breaks, the team's filter layer
     "app.qa.feature",  # QA sampling, blind re-review, gold sets, calibration, decision facts
     "app.signin.feature",  # sign-in lockouts the hub reports to leads
-    "app.incidents.feature",  # incidents: declare, contain (surge queue), timeline, post-mortem
+    "app.incidents.feature",  # incidents: declare, contain (own queues), timeline, post-mortem
     "app.network.feature",  # coordinated networks: investigations, cluster verdicts, pins, notes
     "app.evidence.feature",  # legal holds, retention purges, report packets
 ]

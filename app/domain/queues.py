@@ -92,6 +92,14 @@ class QueueSet:
     def __iter__(self) -> Iterator[Queue]:
         return iter(self._by_id.values())
 
+    def with_opened(self, opened: list[Queue]) -> QueueSet:
+        """This set plus queues a feature opened from the log (they take no intake
+        routes; an id already here keeps its file's queue)."""
+        if not opened:
+            return self
+        fresh = [q for q in opened if q.id not in self._by_id and not q.routes]
+        return QueueSet([*self._by_id.values(), *fresh], self._fallback)
+
     def route(self, category: str, severity: int) -> Queue:
         """The queue a new case of this category and severity goes to."""
         queue_id = (

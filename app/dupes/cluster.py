@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
+from app.domain.queues import QueueSet
 from app.dupes.index import NearDuplicateIndex
 from app.log.clock import iso
 from app.log.events import EventRecord
@@ -52,8 +53,12 @@ class ClusterCommands:
         self.store = core.store
         self.reviewer = core.reviewer
         self.policies = core.policies
-        self.queues = core.queues
         self._dupe_index: NearDuplicateIndex | None = None
+
+    @property
+    def queues(self) -> QueueSet:
+        """The desk's queues now (those features opened included)."""
+        return self.core.queues
 
     def near_duplicates(self, case_id: str, action: str | None = None) -> list[ClusterMember]:
         """The other cases in this case's cluster, nearest first, with what blocks each."""

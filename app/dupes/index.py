@@ -9,6 +9,7 @@ only when the table changed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, to_unsigned
 from db.models import MediaHash
+
+CELLS = 4_000_000  # hash comparisons per block of a many-case lookup (~32 MB of XOR)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,28 @@ class NearDuplicateIndex:
                 if other not in best or found.distance < best[other].distance:
                     best[other] = found
         return sorted(best.values(), key=lambda nb: (nb.distance, nb.case_id))
+
+    def neighbours_of_many(
+        self,
+        session: Session,
+        case_ids: Collection[str],
+        max_distance: int = NEAR_DUPLICATE_DISTANCE,
+    ) -> set[str]:
+        """Every other case with an item within max_distance of an item of these cases:
+        all their hashes against the index in one pass, in blocks of about CELLS
+        comparisons (so memory stays bounded at any store size)."""
+        self._refresh(session)
+        wanted = set(case_ids)
+        mask = np.fromiter((c in wanted for c in self._case_ids), bool, len(self._case_ids))
+        ours = self._hashes[mask]
+        rows = max(1, CELLS // max(1, len(self._hashes)))
+        hits: list[np.ndarray] = []
+        for start in range(0, len(ours), rows):
+            block = ours[start : start + rows]
+            near = np.bitwise_count(np.bitwise_xor(block[:, None], self._hashes[None, :]))
+            hits.append(np.nonzero(near <= max_distance)[1])
+        found = np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+        return {self._case_ids[n] for n in found.tolist()} - wanted
 
     def _within(self, value: int, max_distance: int) -> np.ndarray:
         xor = np.bitwise_xor(self._hashes, np.uint64(value))

@@ -18,6 +18,11 @@ Seeing (pull, blobs, leases, access checks):
 - An event naming no case whose kind reads a clearance from its payload (an incident's
   events carry their incident's) is stored with that clearance: only people holding it
   receive it, and a pusher without it is refused (403), as for a case's events.
+- An event naming no case whose kind reads a subject from its payload (`Kind.subject`:
+  an incident's events, the incident) is stored with it. A `MEMBERS` kind (an
+  incident's declaration, severity change, resolution) reaches analysts and leads, and
+  a moderator only when an event of the same subject was addressed to them (a role on
+  the incident); see app/incidents/access.py.
 - A blob is served only to a user who may see a case whose ingest payload references it,
   and only when whoever brought that case in was entitled to attach the blob: they had
   uploaded its bytes or could already read it (app/hub/blobs.py). A blob the hub does not
@@ -85,14 +90,22 @@ class Principal:
         return team == self.team and cleared(clearance, self.clearances)
 
     def others_hidden_kinds(self) -> frozenset[str]:
-        """Kinds this caller receives only when they authored the event themselves."""
+        """Kinds this caller receives only when they authored the event themselves (or
+        were addressed: see `member_kinds`)."""
         if self.is_lead:
             return frozenset()
         reg = registry()
         hidden = reg.kinds_for(Audience.LEADS)
         if self.role == "moderator":
-            hidden |= reg.kinds_for(Audience.ANALYSTS)
+            hidden |= reg.kinds_for(Audience.ANALYSTS) | self.member_kinds()
         return hidden
+
+    def member_kinds(self) -> frozenset[str]:
+        """MEMBERS kinds this caller receives only in a subject an event addressed to
+        them belongs to (a moderator: the incidents naming them in a role)."""
+        if self.role != "moderator":
+            return frozenset()
+        return registry().kinds_for(Audience.MEMBERS)
 
 
 def audience_of(kind: str, payload: dict[str, Any]) -> str | None:
@@ -103,6 +116,18 @@ def audience_of(kind: str, payload: dict[str, Any]) -> str | None:
         return None
     try:
         return spec.addressee(registry().decode(kind, payload))
+    except ValueError:
+        return None
+
+
+def subject_of(kind: str, payload: dict[str, Any]) -> str | None:
+    """What an event naming no case belongs to, when its kind reads one from the payload
+    (an incident's events: the incident). None otherwise."""
+    spec = registry().kinds.get(kind)
+    if spec is None or spec.subject is None:
+        return None
+    try:
+        return spec.subject(registry().decode(kind, payload))
     except ValueError:
         return None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
-from app.hub.access import audience_of
+from app.hub.access import audience_of, subject_of
 from app.log.events import GENESIS_HASH, EventRecord, canonical_json
 from db.hub.engine import insert_ignoring_conflicts
 from db.hub.models import Device, Event, HubHead
@@ -115,7 +115,7 @@ def _row(
         "hash": record.hash,
         "server_seq": head.server_seq,
         "team": scope.team,
-        "category": scope.category,
+        "category": scope.category if record.case_id else subject_of(record.kind, record.payload),
         "clearance": scope.clearance,
         "audience": audience_of(record.kind, record.payload),
         "global_prev_hash": head.global_hash,

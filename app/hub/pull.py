@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, or_, select
+from sqlalchemy.orm import aliased
 
 from app.domain.people import cleared_sql
 from app.hub.access import Principal
@@ -44,15 +45,30 @@ def visible_events(user: Principal) -> ColumnElement[bool]:
     condition = and_(Event.team == user.team, cleared)
     hidden = user.others_hidden_kinds()
     if hidden:
-        condition = and_(
-            condition,
-            or_(
-                Event.kind.not_in(sorted(hidden)),
-                Event.actor == user.username,
-                Event.audience == user.username,
-            ),
-        )
+        allowed = [
+            Event.kind.not_in(sorted(hidden)),
+            Event.actor == user.username,
+            Event.audience == user.username,
+        ]
+        members = user.member_kinds()
+        if members:
+            allowed.append(
+                and_(Event.kind.in_(sorted(members)), Event.category.in_(_addressed(user)))
+            )
+        condition = and_(condition, or_(*allowed))
     return condition
+
+
+def _addressed(user: Principal) -> Any:
+    """The subjects of the events naming no case that were addressed to the user (the
+    incidents naming them in a role): a seek on ix_events_audience_category."""
+    mine = aliased(Event)
+    return select(mine.category).where(
+        mine.audience == user.username,
+        mine.category.is_not(None),
+        mine.case_id.is_(None),
+        mine.team == user.team,
+    )
 
 
 def pull(

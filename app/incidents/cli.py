@@ -242,6 +242,7 @@ def _incident_id(desk: Any, given: str) -> str:
                 Incident.incident_id.startswith(given)
             )
         ).all()
+    # Clearance only: the command itself then says what this person's role may do.
     found = [r.incident_id for r in rows if access.may_see(desk.reviewer, r.clearance)]
     if len(found) != 1:
         raise ValueError(f"id: {given!r} names {len(found)} incidents you may see, not one")
@@ -259,8 +260,9 @@ def _list(desk: Any, everything: bool) -> int:
         query = select(Incident).order_by(Incident.declared_at.desc())
         if not everything:
             query = query.where(Incident.status == "open")
+        member = access.member_of(session, desk.reviewer)
         for row in session.scalars(query):
-            if not access.may_see(desk.reviewer, row.clearance):
+            if not access.sees(desk.reviewer, row.clearance, row.incident_id in member):
                 continue
             c = counters(session, row.incident_id)
             print(

@@ -21,6 +21,7 @@ from app.domain.people import Reviewer
 from app.dupes.index import NearDuplicateIndex
 from app.incidents import access
 from app.incidents import kinds as k
+from app.incidents import queues as q
 from app.incidents.figures import counters
 from app.incidents.models import Incident, IncidentCase, IncidentEntry
 from app.incidents.severity import SeveritySet, bundled_severities
@@ -30,7 +31,6 @@ from app.log.registry import PayloadError, decoded
 from app.log.store import LocalStore
 from db.models import Case, MediaHash
 
-SURGE_QUEUE = "incident-surge"
 # Surge-queue depths (open linked cases) whose upward crossing goes on the timeline.
 SURGE_THRESHOLDS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 
@@ -136,7 +136,7 @@ class IncidentDesk:
         """Give a person a role (commander, scribe, analyst, liaison for legal/policy/comms)."""
         if role == "liaison" and area is None:
             raise IncidentError("area", "a liaison is for legal, policy or comms")
-        body = {"person": person, "role": role, "area": area}
+        body: dict[str, Any] = {"person": person, "role": role, "area": area}
         return self._one(incident_id, k.ROLE_ASSIGNED, body, open_only=True)
 
     def unassign(self, incident_id: str, person: str, role: str) -> EventRecord:
@@ -243,8 +243,30 @@ class IncidentDesk:
     # --- closing and learning -----------------------------------------------------
 
     def resolve(self, incident_id: str, summary: str = "") -> EventRecord:
-        """Resolve an open incident."""
-        return self._one(incident_id, k.RESOLVED, {"summary": summary}, open_only=True)
+        """Resolve an open incident; the cases still open in its queue go back to the
+        queues they came from (`incident.case_returned`, in the same transaction)."""
+        resolved = self._one(incident_id, k.RESOLVED, {"summary": summary}, open_only=True)
+        self.return_cases(incident_id)
+        return resolved
+
+    def return_cases(self, incident_id: str) -> list[EventRecord]:
+        """Send the open cases left in a resolved incident's queue back where they came
+        from (a link made offline elsewhere can arrive after the resolution)."""
+        self._check_author()
+        with self.store.transaction() as session:
+            row = self._incident(session, incident_id)
+            if row.status != "resolved":
+                return []
+            return [
+                self._append(
+                    session,
+                    k.CASE_RETURNED,
+                    {"incident_id": incident_id, "clearance": row.clearance, "queue": home},
+                    case_id,
+                )
+                for case_id, home in q.homes(session, incident_id)
+                if self._sees_case(session, case_id)
+            ]
 
     def postmortem(
         self, incident_id: str, went_well: str, went_badly: str, summary: str = ""
@@ -325,6 +347,14 @@ class IncidentDesk:
                 if body["severity"] == row.severity:
                     raise IncidentError("severity", f"the incident is already SEV {row.severity}")
                 body["previous"] = row.severity
+            if kind == k.ROLE_ASSIGNED:
+                body["headline"] = {
+                    "title": row.title,
+                    "severity": row.severity,
+                    "category": row.category,
+                    "commander": row.commander,
+                    "declared_at": row.declared_at,
+                }
             payload = {"incident_id": incident_id, "clearance": row.clearance, **body}
             return self._append(session, kind, payload)
 
@@ -383,11 +413,13 @@ class IncidentDesk:
             known = session.get(IncidentCase, (plan.incident_id, plan.case_id))
             if known is not None:
                 continue
+            case = session.get_one(Case, plan.case_id)
             payload = {
                 "incident_id": plan.incident_id,
                 "clearance": row.clearance,
                 "via": plan.via,
-                "queue": SURGE_QUEUE,
+                "queue": q.queue_id(plan.incident_id),
+                "from_queue": None if q.is_incident_queue(case.queue) else case.queue,
                 "sla_deadline": self.surge_deadline(row.severity),
                 "distance": plan.distance,
                 "seed": plan.seed,

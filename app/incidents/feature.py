@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.incidents import access, folds
+from app.incidents import access, folds, queues
 from app.incidents import kinds as k
 from app.incidents.models import TABLES
 from app.log.registry import Feature, Fold, Kind, Phase
@@ -17,15 +17,21 @@ def _link_line(payload: Any, _policies: object, _items: dict[str, int]) -> str:
     return f"Linked to incident {payload.incident_id[:8]}: {how.get(payload.via, payload.via)}"
 
 
+def _return_line(payload: Any, _policies: object, _items: dict[str, int]) -> str:
+    """The return in the case's own timeline."""
+    return f"Incident {payload.incident_id[:8]} resolved: back to the {payload.queue} queue"
+
+
 def _kind(name: str, payload: type[k.IncidentPayload], label: str, **more: Any) -> Kind:
     return Kind(
         name,
         payload,
         label,
-        on_case=name == k.CASE_LINKED,
+        on_case=name in (k.CASE_LINKED, k.CASE_RETURNED),
         author_role=access.AUTHOR_ROLE,
         audience=access.AUDIENCE[name],
         clearance=access.clearance_of,
+        subject=access.subject_of,
         **more,
     )
 
@@ -53,6 +59,7 @@ FEATURE = Feature(
         _kind(k.POSTMORTEM, k.PostMortem, "Post-mortem"),
         _kind(k.ACTION_ITEM, k.ActionItem, "Action item"),
         _kind(k.SURGE_DEPTH, k.SurgeDepth, "Surge queue depth"),
+        _kind(k.CASE_RETURNED, k.CaseReturned, "Back from incident", describe=_return_line),
     ),
     folds=(
         _on(k.DECLARED, folds.declared),
@@ -60,6 +67,7 @@ FEATURE = Feature(
         Fold(Phase.DETAIL, folds.role_changed, frozenset({k.ROLE_ASSIGNED, k.ROLE_REMOVED})),
         # The link moves the case (queue, SLA): with the case folds, before queue depth.
         _on(k.CASE_LINKED, folds.case_linked, Phase.CASE),
+        _on(k.CASE_RETURNED, folds.case_returned, Phase.CASE),
         _on(k.SEED_ADDED, folds.seed_added),
         _on(k.TERMS_SET, folds.terms_set),
         Fold(Phase.DETAIL, folds.entry_added, k.ENTRY_KINDS),
@@ -72,4 +80,8 @@ FEATURE = Feature(
     ),
     tables=TABLES,
     scoped=(),
+    queues=queues.opened_queues,
+    queue_kinds=frozenset(
+        {k.DECLARED, k.SEVERITY_CHANGED, k.ROLE_ASSIGNED, k.ROLE_REMOVED, k.RESOLVED}
+    ),
 )

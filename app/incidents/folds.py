@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.incidents import kinds as k
+from app.incidents import queues as q
 from app.incidents.models import (
     Incident,
     IncidentAction,
@@ -33,8 +34,7 @@ from app.log.folding import FoldContext
 from app.review.folds import set_sla
 from db.models import Case
 
-# Case statuses a link moves to the surge queue (a settled case is only linked).
-MOVABLE = ("new", "leased", "escalated")
+MOVABLE = q.MOVABLE  # open case statuses a link applies to
 
 
 def order_key(rec: EventRecord) -> str:
@@ -51,6 +51,11 @@ def _incident(ctx: FoldContext, p: k.IncidentPayload) -> Any:
     if row is None or row.clearance != p.clearance:
         return None
     return row
+
+
+def _known(ctx: FoldContext, incident_id: str) -> bool:
+    found = ctx.scalar(select(Incident.incident_id).where(Incident.incident_id == incident_id))
+    return found is not None
 
 
 def _log(ctx: FoldContext, rec: EventRecord, incident_id: str) -> None:
@@ -72,7 +77,10 @@ def _log(ctx: FoldContext, rec: EventRecord, incident_id: str) -> None:
 def declared(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     """A new incident, with its commander's role."""
     p = ctx.typed(k.IncidentDeclared)
-    known = ctx.scalar(select(Incident.incident_id).where(Incident.incident_id == p.incident_id))
+    known = ctx.scalar(select(Incident.declared_event).where(Incident.incident_id == p.incident_id))
+    if known == "" and _incident(ctx, p) is not None:
+        _fill_headline(ctx, p, rec)  # known so far from a role's headline only
+        return
     if known is not None:
         return  # the same incident declared twice: the first stands
     key = order_key(rec)
@@ -106,6 +114,59 @@ def declared(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     _log(ctx, rec, p.incident_id)
 
 
+def _fill_headline(ctx: FoldContext, p: k.IncidentDeclared, rec: EventRecord) -> None:
+    """The declaration reaches a store that knew the incident from a role's headline:
+    its own fields fill in (the headline's severity and commander are newer, and stay)."""
+    ctx.execute(
+        update(Incident)
+        .where(Incident.incident_id == p.incident_id)
+        .values(
+            title=p.title,
+            category=p.category,
+            regions=json.dumps(list(p.regions)),
+            summary=p.summary,
+            declared_by=rec.actor,
+            declared_at=rec.created_at,
+            declared_event=rec.event_id,
+            from_case=p.from_case,
+        )
+    )
+    _log(ctx, rec, p.incident_id)
+
+
+def _from_headline(ctx: FoldContext, p: k.RoleAssigned, rec: EventRecord) -> None:
+    """An incident this store knows only from the role that names its person (a
+    moderator's): listed from the assignment's headline until its declaration comes."""
+    h = p.headline
+    assert h is not None
+    ctx.execute(
+        insert(Incident).values(
+            incident_id=p.incident_id,
+            title=h.title,
+            category=h.category,
+            regions="[]",
+            summary="",
+            clearance=p.clearance,
+            status="open",
+            severity=h.severity,
+            severity_key=order_key(rec),
+            commander=h.commander,
+            declared_by="",
+            declared_at=h.declared_at,
+            declared_event="",  # marks a headline-only row
+            from_case=None,
+            terms="[]",
+            terms_key="",
+            resolution="",
+            went_well="",
+            went_badly="",
+            pm_summary="",
+            pm_key="",
+            surge_mark=0,
+        )
+    )
+
+
 def severity_changed(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     """A new severity; the latest change (created_at, then event id) stands."""
     p = ctx.typed(k.SeverityChanged)
@@ -126,7 +187,9 @@ def role_changed(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:
     """A role assigned or removed; the latest for the same person and role stands."""
     p = ctx.typed(k.RoleAssigned)
     if _incident(ctx, p) is None:
-        return
+        if rec.kind != k.ROLE_ASSIGNED or p.headline is None or _known(ctx, p.incident_id):
+            return
+        _from_headline(ctx, p, rec)
     active = rec.kind == k.ROLE_ASSIGNED
     _set_role(ctx, p.incident_id, p.person, p.role, p.area, active, order_key(rec))
     if active and p.role == "commander":
@@ -167,19 +230,22 @@ def _set_role(
 
 
 def case_linked(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
-    """The case joins the incident; an open case moves to the surge queue with its SLA.
+    """The case joins the incident; an open case moves to the incident's own queue with
+    the incident's SLA (a case already in another incident's queue stays there: the
+    first incident to pull it in works it).
 
     The move happens on every workstation that sees the case (a moderator's too, whose
-    store holds no incident), so everyone's queues agree; the link itself is recorded
-    where the incident is known."""
+    store may not hold the incident), so everyone's queues agree; the link itself is
+    recorded where the incident is known."""
     p = ctx.typed(k.CaseLinked)
     if case is None:
         return
     where = (IncidentCase.incident_id == p.incident_id) & (IncidentCase.case_id == case.case_id)
     if ctx.scalar(select(IncidentCase.event_id).where(where)) is not None:
         return  # linked twice (two workstations matched it): the first stands
-    if case.status in MOVABLE and case.queue != p.queue:
-        case.queue = p.queue
+    target = q.queue_id(p.incident_id) if p.queue == q.LEGACY_QUEUE else p.queue
+    if case.status in q.QUEUED and not q.is_incident_queue(case.queue):
+        case.queue = target
         deadline = min(case.sla_deadline, p.sla_deadline) if case.sla_deadline else p.sla_deadline
         set_sla(case, rec.created_at, deadline)
     if _incident(ctx, p) is None:
@@ -197,6 +263,18 @@ def case_linked(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
         )
     )
     _log(ctx, rec, p.incident_id)
+
+
+def case_returned(ctx: FoldContext, case: Case | None, rec: EventRecord) -> None:
+    """The incident was resolved: a case still open in its queue goes back to the queue
+    it came from, keeping its deadline (on every workstation that sees the case)."""
+    p = ctx.typed(k.CaseReturned)
+    if case is None:
+        return
+    if case.status in MOVABLE and case.queue in (q.queue_id(p.incident_id), q.LEGACY_QUEUE):
+        case.queue = p.queue
+    if _incident(ctx, p) is not None:
+        _log(ctx, rec, p.incident_id)
 
 
 def seed_added(ctx: FoldContext, _case: Any, rec: EventRecord) -> None:

@@ -28,6 +28,7 @@ RESOLVED = "incident.resolved"
 POSTMORTEM = "incident.postmortem"
 ACTION_ITEM = "incident.action_item"
 SURGE_DEPTH = "incident.surge_depth"
+CASE_RETURNED = "incident.case_returned"
 
 IncidentId = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f-]{8,64}\Z")]
 Sev = Annotated[int, msgspec.Meta(ge=1, le=4, description="an incident severity, SEV 1 to 4")]
@@ -68,20 +69,34 @@ class SeverityChanged(IncidentPayload, frozen=True, kw_only=True):
     reason: Text = ""
 
 
+class Headline(Payload, frozen=True, kw_only=True):
+    """The incident as it stood when a role was given: a moderator named in a role
+    receives the incident's headline events only from then on (app/incidents/access.py),
+    so the assignment carries what they need to list it."""
+
+    title: Name
+    severity: Sev
+    category: Name
+    commander: Person
+    declared_at: Time
+
+
 class RoleAssigned(IncidentPayload, frozen=True, kw_only=True):
     """`incident.role_assigned` and `incident.role_removed`: a person's role on it."""
 
     person: Person
     role: Role
     area: Liaison | None = None  # the liaison's area
+    headline: Headline | None = None  # on an assignment
 
 
 class CaseLinked(IncidentPayload, frozen=True, kw_only=True):
     """`incident.case_linked` (on the case): the case joins the incident; an open one
-    moves to the surge queue with the incident's SLA."""
+    moves to the incident's own queue (`queue`) with the incident's SLA."""
 
     via: Via
     queue: Name
+    from_queue: Name | None = None  # where it was: it goes back there on resolution
     sla_deadline: Time
     distance: Annotated[int, msgspec.Meta(ge=0, le=64)] | None = None
     seed: Sha256 | None = None
@@ -176,6 +191,13 @@ class SurgeDepth(IncidentPayload, frozen=True, kw_only=True):
     threshold: Count
 
 
+class CaseReturned(IncidentPayload, frozen=True, kw_only=True):
+    """`incident.case_returned` (on the case): the incident was resolved with the case
+    still open in its queue; the case goes back to `queue`, keeping its deadline."""
+
+    queue: Name
+
+
 ENTRY_KINDS = frozenset({STATUS_UPDATE, NOTE, CONTACT})
 ALL_KINDS = (
     DECLARED,
@@ -194,4 +216,5 @@ ALL_KINDS = (
     POSTMORTEM,
     ACTION_ITEM,
     SURGE_DEPTH,
+    CASE_RETURNED,
 )

@@ -23,9 +23,9 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.people import Reviewer
-from app.dupes.phash import NEAR_DUPLICATE_DISTANCE, to_unsigned
-from app.incidents import access
+from app.domain.people import Reviewer, cleared_sql
+from app.dupes.phash import NEAR_DUPLICATE_DISTANCE
+from app.incidents import access, queues
 from app.incidents.commands import IncidentDesk, LinkPlan, incident_of
 from app.incidents.folds import MOVABLE
 from app.incidents.models import Incident, IncidentCase, IncidentSeed
@@ -61,11 +61,15 @@ def load_seeds(session: Session, reviewer: Reviewer) -> Seeds:
     visible = [r for r in open_rows if access.may_see(reviewer, r.clearance)]
     ids = sorted(r.incident_id for r in visible)
     position = {incident_id: n for n, incident_id in enumerate(ids)}
-    rows = session.execute(
-        select(IncidentSeed.incident_id, IncidentSeed.sha256, IncidentSeed.phash)
-        .where(IncidentSeed.incident_id.in_(ids))
-        .order_by(IncidentSeed.incident_id, IncidentSeed.sha256, IncidentSeed.frame)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(IncidentSeed.incident_id, IncidentSeed.sha256, IncidentSeed.phash)
+            .where(IncidentSeed.incident_id.in_(ids))
+            .order_by(IncidentSeed.incident_id, IncidentSeed.sha256, IncidentSeed.frame)
+        )
+        .all()
+    )
     terms = {}
     for row in visible:
         words = [t for t in json.loads(row.terms) if t]
@@ -74,7 +78,7 @@ def load_seeds(session: Session, reviewer: Reviewer) -> Seeds:
     return Seeds(
         incident_ids=ids,
         owner=np.array([position[r[0]] for r in rows], dtype=np.int32),
-        hashes=np.array([to_unsigned(r[2]) for r in rows], dtype=np.uint64),
+        hashes=np.fromiter((r[2] for r in rows), np.int64, len(rows)).view(np.uint64),
         items=[r[1] for r in rows],
         terms=terms,
     )
@@ -97,8 +101,10 @@ def match_hashes(
     for start in range(0, len(values), BLOCK):
         block = values[start : start + BLOCK]
         distances = np.bitwise_count(np.bitwise_xor(block[:, None], seeds.hashes[None, :]))
-        rows, cols = np.nonzero(distances <= NEAR_DUPLICATE_DISTANCE)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        near = distances <= NEAR_DUPLICATE_DISTANCE
+        hit_rows = np.flatnonzero(near.any(axis=1))  # few: look closer at those only
+        rows, cols = np.nonzero(near[hit_rows])
+        for r, c in zip(hit_rows[rows].tolist(), cols.tolist(), strict=True):
             key = (seeds.incident_ids[seeds.owner[c]], case_ids[start + r])
             d = int(distances[r, c])
             if key not in found or d < found[key][0]:
@@ -114,47 +120,54 @@ def plan(
     case_ids: Iterable[str] | None = None,
 ) -> list[LinkPlan]:
     """The links to make: open cases this person may see (those after a case number, or
-    these ones) that match an open incident they are not linked to yet."""
+    these ones) that match an open incident they are not linked to yet.
+
+    Plain Core rows (no ORM objects), the hashes straight into numpy, and the cases'
+    text only when an incident has terms: a pass over 10,000 intakes stays about as
+    cheap as the near-duplicate index's own query (bench/README.md)."""
     seeds = load_seeds(session, reviewer)
     if seeds.empty:
         return []
-    query = select(Case.case_id, Case.clearance, Case.title, Case.report_reason, Case.body_text)
-    query = query.where(Case.status.in_(MOVABLE), Case.case_no > after_case_no)
+    conn = session.connection()
+    scope = [
+        Case.status.in_(MOVABLE),
+        Case.case_no > after_case_no,
+        cleared_sql(Case.clearance, reviewer.clearances),
+    ]
     if case_ids is not None:
-        query = query.where(Case.case_id.in_(sorted(set(case_ids))))
-    cases = [c for c in session.execute(query).all() if reviewer.cleared_for(c.clearance)]
-    wanted = {c.case_id for c in cases}
+        scope.append(Case.case_id.in_(sorted(set(case_ids))))
     linked = {
         (r[0], r[1])
-        for r in session.execute(
+        for r in conn.execute(
             select(IncidentCase.incident_id, IncidentCase.case_id).where(
                 IncidentCase.incident_id.in_(seeds.incident_ids)
             )
         )
     }
-    hashes = (
+    hash_rows = conn.execute(
         select(MediaHash.case_id, MediaHash.phash)
         .join(Case, Case.case_id == MediaHash.case_id)
-        .where(Case.status.in_(MOVABLE), Case.case_no > after_case_no)
-    )
-    if case_ids is not None:
-        hashes = hashes.where(Case.case_id.in_(sorted(wanted)))
-    hash_rows = [r for r in session.execute(hashes).all() if r[0] in wanted]
+        .where(*scope)
+    ).all()
     owners = [r[0] for r in hash_rows]
-    values = np.array([to_unsigned(r[1]) for r in hash_rows], dtype=np.uint64)
+    values = np.fromiter((r[1] for r in hash_rows), np.int64, len(hash_rows)).view(np.uint64)
     plans: dict[tuple[str, str], LinkPlan] = {}
     for (incident_id, case_id), (d, item) in match_hashes(seeds, owners, values).items():
         if (incident_id, case_id) not in linked:
             plans[(incident_id, case_id)] = LinkPlan(incident_id, case_id, "seed", d, item)
-    for incident_id, (pattern, _words) in seeds.terms.items():
-        for c in cases:
-            if (incident_id, c.case_id) in linked or (incident_id, c.case_id) in plans:
-                continue
-            hit = pattern.search(f"{c.title}\n{c.report_reason}\n{c.body_text}")
-            if hit is not None:
-                plans[(incident_id, c.case_id)] = LinkPlan(
-                    incident_id, c.case_id, "terms", term=hit.group(0).lower()
-                )
+    if seeds.terms:
+        texts = conn.execute(
+            select(Case.case_id, Case.title, Case.report_reason, Case.body_text).where(*scope)
+        ).all()
+        for incident_id, (pattern, _words) in seeds.terms.items():
+            for c in texts:
+                if (incident_id, c.case_id) in linked or (incident_id, c.case_id) in plans:
+                    continue
+                hit = pattern.search(f"{c.title}\n{c.report_reason}\n{c.body_text}")
+                if hit is not None:
+                    plans[(incident_id, c.case_id)] = LinkPlan(
+                        incident_id, c.case_id, "terms", term=hit.group(0).lower()
+                    )
     return sorted(plans.values(), key=lambda p: (p.incident_id, p.case_id))
 
 
@@ -167,8 +180,12 @@ def contain(
         return []
     with desk.store.read() as session:
         plans = plan(session, desk.reviewer, after_case_no=after_case_no, case_ids=case_ids)
+        left = stranded(session, desk.reviewer)
+    records: list[EventRecord] = []
+    for incident_id in left:
+        records += desk.return_cases(incident_id)
     if not plans:
-        return []
+        return records
     still_open = {p.incident_id for p in plans}
     with desk.store.read() as session:
         still_open = {
@@ -176,12 +193,32 @@ def contain(
             for i in still_open
             if (row := session.get(Incident, i)) is not None and row.status == "open"
         }
-    records = desk.link([p for p in plans if p.incident_id in still_open])
-    for incident_id in sorted({incident_of(r) for r in records}):
+    linked = desk.link([p for p in plans if p.incident_id in still_open])
+    records += linked
+    for incident_id in sorted({incident_of(r) for r in linked}):
         marked = desk.mark_surge(incident_id)
         if marked is not None:
             records.append(marked)
     return records
+
+
+def stranded(session: Session, reviewer: Reviewer) -> list[str]:
+    """Resolved incidents whose queue still holds open cases (linked offline elsewhere
+    and synced after the resolution): those cases go back to their queues too."""
+    held = session.scalars(
+        select(Case.queue)
+        .where(
+            Case.queue >= queues.PREFIX,
+            Case.queue < queues.PREFIX[:-1] + ".",  # the queue index's range of the prefix
+            Case.status.in_(MOVABLE),
+        )
+        .distinct()
+    ).all()
+    ids = [q.removeprefix(queues.PREFIX) for q in held if q != queues.LEGACY_QUEUE]
+    rows = session.scalars(
+        select(Incident).where(Incident.incident_id.in_(ids), Incident.status == "resolved")
+    ).all()
+    return sorted(r.incident_id for r in rows if access.may_see(reviewer, r.clearance))
 
 
 def newest_case_no(session: Session) -> int:

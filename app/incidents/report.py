@@ -77,7 +77,8 @@ def build(
     now = iso(store.clock.now())
     with store.read() as session:
         row = session.get(Incident, incident_id)
-        if row is None or not access.may_see(reviewer, row.clearance):
+        named = incident_id in access.member_of(session, reviewer)
+        if row is None or not access.sees(reviewer, row.clearance, named):
             raise ExportError(f"incident: no incident {incident_id} you may see")
         incident = {c.name: getattr(row, c.name) for c in Incident.__table__.columns}
         roles = [

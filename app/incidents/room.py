@@ -58,14 +58,16 @@ class IncidentState:
 
 
 def incidents(session: Session, reviewer: Reviewer, everything: bool = True) -> list[IncidentLine]:
-    """The incidents this person may see, open ones first, newest first."""
+    """The incidents this person sees (app/incidents/access.py `sees`: a moderator only
+    those naming them in a role), open ones first, newest first."""
     query = select(Incident).order_by(Incident.status, Incident.declared_at.desc())
     if not everything:
         query = query.where(Incident.status == "open")
+    member = access.member_of(session, reviewer)
     return [
         IncidentLine(r.incident_id, r.title, r.severity, r.status, r.declared_at, r.commander)
         for r in session.scalars(query)
-        if access.may_see(reviewer, r.clearance)
+        if access.sees(reviewer, r.clearance, r.incident_id in member)
     ]
 
 
@@ -74,7 +76,8 @@ def state(
 ) -> IncidentState | None:
     """One incident's state (None when missing or not for this person)."""
     row = session.get(Incident, incident_id)
-    if row is None or not access.may_see(reviewer, row.clearance):
+    named = incident_id in access.member_of(session, reviewer)
+    if row is None or not access.sees(reviewer, row.clearance, named):
         return None
     level = severities[row.severity]
     roles = [

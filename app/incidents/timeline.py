@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ CATEGORY_OF: dict[str, str] = {
     k.POSTMORTEM: "closing",
     k.ACTION_ITEM: "closing",
     k.SURGE_DEPTH: "surge",
+    k.CASE_RETURNED: "cases",
     "decision.recorded": "decisions",
     "decision.retracted": "decisions",
     "case.escalated": "decisions",
@@ -80,6 +81,7 @@ LABELS = {
     k.POSTMORTEM: "Post-mortem",
     k.ACTION_ITEM: "Action item",
     k.SURGE_DEPTH: "Surge queue depth",
+    k.CASE_RETURNED: "Case returned",
     "decision.recorded": "Decision",
     "decision.retracted": "Decision retracted",
     "case.escalated": "Escalated",
@@ -186,7 +188,9 @@ def page(
     # Each part stops at offset + limit rows in time order (an index walk for the
     # incident's own events), so a first page costs the same however long the timeline.
     params.update(incident=incident_id, now=now, limit=limit, offset=offset, upto=offset + limit)
-    rows = session.execute(text(sql), params).all()
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    rows = [_Key(*row) for row in conn.execute(sql, params)]
     return _items(session, rows)
 
 
@@ -200,60 +204,61 @@ def whole(session: Session, incident_id: str, now: str) -> list[TimelineItem]:
             return out
 
 
+class _Key(NamedTuple):
+    """A timeline line as the page query gives it."""
+
+    event_id: str | None
+    kind: str
+    actor: str
+    at: str
+    case_id: str | None
+
+
 def _items(session: Session, rows: Sequence[Any]) -> list[TimelineItem]:
+    # Plain driver SQL: a page is read on every first paint, and SQLAlchemy's text()
+    # binding cost more than the reads themselves.
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
     ids = [r.event_id for r in rows if r.event_id is not None]
-    payloads: dict[str, Any] = {}
-    entries: dict[str, Any] = {}
+    found: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        marks = ", ".join(f":e{n}" for n in range(len(chunk)))
-        binds = {f"e{n}": v for n, v in enumerate(chunk)}
-        for event_id, payload in session.execute(
-            text(f"SELECT event_id, payload FROM events WHERE event_id IN ({marks})"), binds
-        ):
-            payloads[event_id] = json.loads(payload)
-        for row in session.execute(
-            text(
-                "SELECT event_id, pinned, corrected_text, corrected_by FROM incident_entries "
-                f"WHERE event_id IN ({marks})"
-            ),
-            binds,
-        ):
-            entries[row.event_id] = row
+        sql = (
+            "SELECT e.event_id, e.payload, n.pinned, n.corrected_text, n.corrected_by,"
+            " n.event_id IS NOT NULL FROM events e"
+            " LEFT JOIN incident_entries n ON n.event_id = e.event_id"
+            f" WHERE e.event_id IN ({', '.join('?' * len(chunk))})"
+        )
+        for row in conn.execute(sql, chunk):
+            found[row[0]] = row
     case_ids = sorted({r.case_id for r in rows if r.case_id is not None})
     numbers: dict[str, int] = {}
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start : start + 500]
-        marks = ", ".join(f":c{n}" for n in range(len(chunk)))
-        binds = {f"c{n}": v for n, v in enumerate(chunk)}
-        numbers.update(
-            session.execute(
-                text(f"SELECT case_id, case_no FROM cases WHERE case_id IN ({marks})"), binds
-            ).all()
-        )
-    out = []
-    for r in rows:
-        payload = payloads.get(r.event_id, {}) if r.event_id else {}
-        entry = entries.get(r.event_id) if r.event_id else None
-        case_no = numbers.get(r.case_id) if r.case_id else None
-        out.append(
-            TimelineItem(
-                at=r.at,
-                kind=r.kind,
-                category=CATEGORY_OF.get(r.kind, "other"),
-                label=LABELS.get(r.kind, r.kind),
-                text=describe(r.kind, _typed(r.kind, payload) if r.event_id else None, case_no),
-                actor=r.actor,
-                event_id=r.event_id,
-                case_id=r.case_id,
-                case_no=case_no,
-                typed=entry is not None,
-                pinned=bool(entry.pinned) if entry is not None else False,
-                corrected_text=entry.corrected_text if entry is not None else None,
-                corrected_by=entry.corrected_by if entry is not None else None,
-            )
-        )
-    return out
+        sql = f"SELECT case_id, case_no FROM cases WHERE case_id IN ({', '.join('?' * len(chunk))})"
+        numbers.update(conn.execute(sql, chunk).fetchall())
+    return [_item(r, found.get(r.event_id) if r.event_id else None, numbers) for r in rows]
+
+
+def _item(r: Any, found: tuple[Any, ...] | None, numbers: dict[str, int]) -> TimelineItem:
+    case_no = numbers.get(r.case_id) if r.case_id else None
+    typed = None if found is None else _typed(r.kind, json.loads(found[1]))
+    entry = found is not None and bool(found[5])
+    return TimelineItem(
+        at=r.at,
+        kind=r.kind,
+        category=CATEGORY_OF.get(r.kind, "other"),
+        label=LABELS.get(r.kind, r.kind),
+        text=describe(r.kind, typed, case_no),
+        actor=r.actor,
+        event_id=r.event_id,
+        case_id=r.case_id,
+        case_no=case_no,
+        typed=entry,
+        pinned=bool(found[2]) if entry and found is not None else False,
+        corrected_text=found[3] if entry and found is not None else None,
+        corrected_by=found[4] if entry and found is not None else None,
+    )
 
 
 def describe(kind: str, p: Any, case_no: int | None) -> str:
@@ -277,7 +282,9 @@ def describe(kind: str, p: Any, case_no: int | None) -> str:
             "declared": "the declaring case",
             "manual": "linked by hand",
         }[p.via]
-        return f"{case} -> surge queue ({how})"
+        return f"{case} -> incident queue ({how})"
+    if isinstance(p, k.CaseReturned):
+        return f"{case} -> back to the {p.queue} queue"
     if isinstance(p, k.SeedAdded):
         return f"seed {p.sha256[:12]} ({len(p.hashes)} hash(es))"
     if isinstance(p, k.TermsSet):

@@ -99,6 +99,9 @@ class Audience(IntEnum):
     EVERYONE = 0  # everyone who may see the case (or the team, for team events)
     ANALYSTS = 1  # analysts and leads
     LEADS = 2  # leads only (and the event's `audience`, when the kind names one)
+    # Analysts and leads, and anyone an event of the same subject (an incident) was
+    # addressed to: a moderator the incident names in a role.
+    MEMBERS = 3
 
 
 # A fold: (context, the case row, the event). The case row is None only for team events
@@ -127,6 +130,10 @@ class Kind:
     # payload (a child-safety incident's events): the hub stores it with the event, so
     # only the cleared receive it, and refuses it from a pusher who lacks it.
     clearance: Callable[[Any], str | None] | None = None
+    # What an event naming no case belongs to (an incident's events: the incident), read
+    # from its typed payload: the hub keeps it with the event, and a MEMBERS kind reaches
+    # whoever an event of the same subject was addressed to.
+    subject: Callable[[Any], str | None] | None = None
     describe: Describe | None = None  # its line in the case timeline; None: the fields
     # Older spellings of the same payload, rewritten before the check (events are
     # immutable, so old events keep them on disk).
@@ -161,6 +168,13 @@ class Feature:
     # Tables the kernel creates when a store opens without them (a feature's own metadata,
     # for a feature that ships no migration).
     own_tables: Sequence[Any] = ()
+    # Review queues the feature opens while the log says so (an open incident's own
+    # queue): `queues(session, reviewer, desk)` gives the app.domain Queues this person
+    # may list, beside the desk's `base_queues` (the files in resources/queues).
+    # `queue_kinds`: the kinds after which a desk asks again (it keeps the answer until
+    # one of them is written).
+    queues: Callable[[Any, Any, Any], Sequence[Any]] | None = None
+    queue_kinds: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -253,6 +267,14 @@ class Registry:
     def scoped_models(self) -> tuple[type[Any], ...]:
         """Every feature's case-keyed models the batch writer loads up front."""
         return tuple(model for feature in self.features for model in feature.scoped)
+
+    def queue_sources(self) -> list[Callable[[Any, Any, Any], Sequence[Any]]]:
+        """Every feature's hook for the review queues it opens (see `Feature.queues`)."""
+        return [f.queues for f in self.features if f.queues is not None]
+
+    def queue_kinds(self) -> frozenset[str]:
+        """The kinds after which the opened queues may have changed."""
+        return frozenset(kind for f in self.features for kind in f.queue_kinds)
 
     def own_tables(self) -> list[Any]:
         """Tables features bring without a migration."""

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from app.domain.kinds import EventKind
 from app.domain.people import Role
+from app.domain.queues import QueueSet
 from app.log.events import EventRecord
 from app.review.desk import DeskCore, escalation_info
 from app.review.timeline import TimelineEntry, timeline
@@ -63,7 +64,11 @@ class AnalystCommands:
         self.store = core.store
         self.reviewer = core.reviewer
         self.policies = core.policies
-        self.queues = core.queues
+
+    @property
+    def queues(self) -> QueueSet:
+        """The desk's queues now (those features opened included)."""
+        return self.core.queues
 
     def history(self, case_id: str) -> list[TimelineEntry]:
         """Every event of the case in words (analysts and leads)."""

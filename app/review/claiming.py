@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.domain.kinds import EventKind
 from app.domain.lifecycle import Command, next_status
 from app.domain.people import Reviewer, Role, reviewer_of
+from app.domain.queues import QueueSet
 from app.log.clock import iso, parse_iso
 from app.log.events import EventRecord
 from app.review.claim import (
@@ -70,11 +71,15 @@ class ClaimCommands:
         self.store = core.store
         self.reviewer = core.reviewer
         self.policies = core.policies
-        self.queues = core.queues
         # Loaded on first use (a read of its own), then kept up to date by skip().
         self._skipped: list[int] | None = None
         # claim-next runs on every N: its query is built once per shape and kept.
         self._claim_queries: dict[object, ClaimQuery] = {}
+
+    @property
+    def queues(self) -> QueueSet:
+        """The desk's queues now (those features opened included)."""
+        return self.core.queues
 
     def claim_next(self, queue_ids: Sequence[str] | None = None) -> Claim | None:
         """Lease the most urgent case this reviewer may work (in these queues, if given).
@@ -84,6 +89,7 @@ class ClaimCommands:
         """
         rotated = resumed = False
         self.skipped()  # loaded before the write transaction: it reads in its own
+        _ = self.core.queues_version  # so are the queues features opened
         with self.core.write() as session:
             now = self.store.clock.now()
             self._reap_expired(session, now)
@@ -241,7 +247,7 @@ class ClaimCommands:
     ) -> ClaimQuery:
         """Claim-next's selection for this shape (built once: it runs on every N)."""
         high = None if calm_only is None else calm_only.high_severity
-        key = (high, tuple(queue_ids or ()), len(self.skipped()))
+        key = (high, tuple(queue_ids or ()), len(self.skipped()), self.core.queues_version)
         if key not in self._claim_queries:
             self._claim_queries[key] = self._build_query(calm_only, queue_ids)
         return self._claim_queries[key]

@@ -19,6 +19,7 @@ from app.domain.kinds import EventKind
 from app.domain.lifecycle import UNDO_SECONDS, Command, IllegalTransition, next_status
 from app.domain.people import Role
 from app.domain.policies import SEVERITY, SUBCATEGORY, Policy
+from app.domain.queues import QueueSet
 from app.log.clock import iso, parse_iso
 from app.log.events import EventRecord
 from app.review.desk import DeskCore
@@ -40,12 +41,16 @@ class UndoExpired(IllegalTransition):
 class DecideCommands:
     """Decide, undo, retract and escalate."""
 
+    @property
+    def queues(self) -> QueueSet:
+        """The desk's queues now (those features opened included)."""
+        return self.core.queues
+
     def __init__(self, core: DeskCore) -> None:
         self.core = core
         self.store = core.store
         self.reviewer = core.reviewer
         self.policies = core.policies
-        self.queues = core.queues
 
     def decide(
         self,

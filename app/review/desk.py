@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -30,6 +31,7 @@ from app.domain.queues import Queue, QueueSet, bundled_queues
 from app.log.changes import Change
 from app.log.clock import iso
 from app.log.events import EventRecord
+from app.log.registry import registry
 from app.log.store import LocalStore
 from app.review.queue_view import QueueFilter, QueueSource
 from app.review.types import (
@@ -61,10 +63,43 @@ class DeskCore:
         self.store = store
         self.policies = policies
         self.reviewer = reviewer
-        self.queues = queues or bundled_queues(policies)
+        self.base_queues = queues or bundled_queues(policies)
         self.signed_in = signed_in or store.clock.now()
         self._reader: PoolProxiedConnection | None = None
         self.last_change = Change()
+        # The queues features open from the log (an open incident's own queue), read
+        # again after a write of one of their kinds; `_reads` counts the readings.
+        self._live: QueueSet | None = None
+        self._reads = 0
+        self._queue_kinds = registry().queue_kinds()
+        self._unsubscribe = store.on_change(_follow(self)) if self._queue_kinds else None
+
+    @property
+    def queues(self) -> QueueSet:
+        """The queue files' queues plus those features opened (kept until one changes)."""
+        live = self._live
+        if live is None:
+            live = self._live = self._read_queues()
+            self._reads += 1
+        return live
+
+    @property
+    def queues_version(self) -> int:
+        """Which reading of the opened queues `queues` is now (claim queries key on it)."""
+        self.queues  # noqa: B018 - brings the reading up to date
+        return self._reads
+
+    def _read_queues(self) -> QueueSet:
+        sources = registry().queue_sources()
+        if not sources:
+            return self.base_queues
+        with self.store.read() as session:
+            opened = [q for source in sources for q in source(session, self.reviewer, self)]
+        return self.base_queues.with_opened(opened)
+
+    def _queues_changed(self, change: Change) -> None:
+        if change.kinds & self._queue_kinds:
+            self._live = None
 
     # --- queries ------------------------------------------------------------------
 
@@ -151,7 +186,10 @@ class DeskCore:
         return self._reader.driver_connection  # type: ignore[return-value]
 
     def close(self) -> None:
-        """Give the read connection back."""
+        """Give the read connection back (and stop following queue changes)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -214,6 +252,18 @@ class DeskCore:
         """The sqlite3 connection of the session's transaction, with ORM changes flushed."""
         session.flush()
         yield session.connection().connection.driver_connection  # type: ignore[misc]
+
+
+def _follow(desk: DeskCore) -> Callable[[Change], None]:
+    """The store listener of a desk, holding it weakly (a desk nobody closes still goes)."""
+    ref = weakref.ref(desk)
+
+    def changed(change: Change) -> None:
+        found = ref()
+        if found is not None:
+            found._queues_changed(change)
+
+    return changed
 
 
 def row_of(case: Case) -> CaseRow:

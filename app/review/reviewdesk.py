@@ -90,12 +90,16 @@ class ReviewDesk:
         self.store = store
         self.policies = policies
         self.reviewer = reviewer
-        self.queues = self.core.queues
         self.signed_in = self.core.signed_in
         self.claims = ClaimCommands(self.core)
         self.deciding = DecideCommands(self.core)
         self.analyst = AnalystCommands(self.core)
         self.clusters = ClusterCommands(self.core)
+
+    @property
+    def queues(self) -> QueueSet:
+        """The desk's queues now (those features opened included)."""
+        return self.core.queues
 
     @property
     def last_change(self) -> Change:

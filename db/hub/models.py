@@ -58,6 +58,8 @@ class Event(HubBase):
     __table_args__ = (
         UniqueConstraint("device_id", "device_seq"),
         Index(None, "team", "server_seq"),
+        # Who was addressed in which subject (a moderator named in an incident's role).
+        Index(None, "audience", "category"),
     )
 
     server_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -73,6 +75,8 @@ class Event(HubBase):
     prev_hash: Mapped[str] = mapped_column(HASH)
     hash: Mapped[str] = mapped_column(HASH)
     team: Mapped[str] = mapped_column(NAME)
+    # A case event: its case's category. An event naming no case: its kind's subject
+    # (an incident's events: the incident id), for MEMBERS kinds (app/hub/pull.py).
     category: Mapped[str | None] = mapped_column(NAME)
     clearance: Mapped[str | None] = mapped_column(NAME)
     # The one person besides leads and the actor who receives an event of a hidden kind

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.incidents.cluster import decide_cluster
-from app.incidents.commands import SURGE_QUEUE
 from app.incidents.figures import counters, impact
 from app.incidents.matcher import contain, newest_case_no
 from app.incidents.models import IncidentCase
+from app.incidents.queues import queue_id
 from app.log.clock import iso
 from db.models import Case
 from tests.review.conftest import World
@@ -58,10 +58,10 @@ def test_declaring_from_a_case_seeds_it_and_pulls_in_its_cluster(world: World) -
     assert _linked(world, incident_id) == {origin: "declared", twin: "cluster"}
     with world.store.read() as s:
         moved = s.get_one(Case, twin)
-        assert moved.queue == SURGE_QUEUE
+        assert moved.queue == queue_id(incident_id)
         # SEV 2's surge SLA (30 minutes) from now, sooner than the case's own.
         assert moved.sla_deadline == iso(world.now() + timedelta(minutes=30))
-        assert s.get_one(Case, far).queue != SURGE_QUEUE
+        assert s.get_one(Case, far).queue != queue_id(incident_id)
 
 
 def test_new_intakes_and_waiting_cases_matching_seeds_or_terms_are_routed(world: World) -> None:
@@ -101,7 +101,7 @@ def test_one_decision_applies_to_the_incidents_cluster_with_exposure_once(world:
         "incident_id"
     ]
     review = world.desk("ana", "analyst")
-    claim = review.claim_next(["incident-surge"])
+    claim = review.claim_next([queue_id(incident_id)])
     assert claim is not None
     looked_at = claim.detail.row.case_id
     world.clock.advance(120)
@@ -139,3 +139,64 @@ def test_surge_queue_depth_crossing_a_threshold_goes_on_the_timeline(world: Worl
     with world.store.read() as s:
         lines = timeline.page(s, incident_id, iso(world.now()), categories={"surge"})
     assert [i.text for i in lines] == ["12 linked cases open (crossed 10)"]
+
+
+def test_each_incident_has_its_own_queue_with_its_sla_closed_on_resolution(
+    world: World,
+) -> None:
+    home = world.ingest("spam_scams", 3, media=[_item(1, BASE)])
+    other = world.ingest("spam_scams", 3, media=[_item(2, BASE ^ 0xFFFF_0000_FFFF)])
+    escalated = world.ingest("spam_scams", 3, media=[_item(3, BASE ^ 1)])
+    mod = world.desk("mo", "moderator")
+    mod.open_case(escalated)
+    mod.escalate(escalated, "needs an analyst's eye")
+    with world.store.read() as s:
+        came_from = s.get_one(Case, home).queue
+    lead = incident_desk(world, "lee", "lead")
+    wave = lead.declare("Flyer wave", 1, "spam_scams")[0].payload["incident_id"]
+    slow = lead.declare("Slow wave", 4, "spam_scams")[0].payload["incident_id"]
+    lead.add_seed(wave, "ab" * 32, [(0, BASE)])
+    lead.add_seed(slow, "cd" * 32, [(0, BASE ^ 0xFFFF_0000_FFFF)])
+    contain(lead)
+    with world.store.read() as s:
+        a, b = s.get_one(Case, home), s.get_one(Case, other)
+        assert (a.queue, b.queue) == (queue_id(wave), queue_id(slow))
+        # Linked, but an escalated case stays with the analysts of its escalation queue.
+        assert s.get_one(Case, escalated).queue == "escalations"
+        assert s.get(IncidentCase, (wave, escalated)) is not None
+        # SEV 1: 15 minutes; SEV 4: 8 hours, or the case's own deadline when sooner.
+        assert a.sla_deadline == iso(world.now() + timedelta(minutes=15))
+        assert b.sla_deadline <= iso(world.now() + timedelta(minutes=480))
+    analyst, moderator = world.desk("ana", "analyst"), mod
+    listed = {c.queue_id: c.name for c in analyst.queue_choices()}
+    assert listed[queue_id(wave)] == f"incident-{wave[:8]}: Flyer wave"
+    assert queue_id(slow) in listed
+    assert analyst.queues[queue_id(wave)].sla_minutes[3] == 15
+    # A moderator works an incident's queue once it names them in a role.
+    assert not {queue_id(wave), queue_id(slow)} & {c.queue_id for c in moderator.queue_choices()}
+    lead.assign(wave, "mo", "analyst")
+    assert queue_id(wave) in {c.queue_id for c in moderator.queue_choices()}
+    claim = moderator.claim_next([queue_id(wave)])
+    assert claim is not None and claim.detail.row.case_id == home
+    moderator.release(home)
+    # Resolved: the queue closes, its open case goes back to where it came from.
+    returned = lead.resolve(wave, "over")
+    assert returned.kind == "incident.resolved"
+    with world.store.read() as s:
+        back = s.get_one(Case, home)
+        assert back.queue == came_from
+        assert back.sla_deadline == iso(world.now() + timedelta(minutes=15))  # kept
+    assert queue_id(wave) not in {c.queue_id for c in analyst.queue_choices()}
+    assert queue_id(wave) not in {c.queue_id for c in moderator.queue_choices()}
+    assert queue_id(slow) in {c.queue_id for c in analyst.queue_choices()}
+    # A link made offline elsewhere arriving after the resolution is sent back by the
+    # next containment pass.
+    with world.store.transaction() as s:
+        s.get_one(Case, home).queue = queue_id(wave)
+    assert [r.kind for r in contain(lead)] == ["incident.case_returned"]
+    with world.store.read() as s:
+        assert s.get_one(Case, home).queue == came_from
+    world.store.rebuild_projections()
+    with world.store.read() as s:
+        assert s.get_one(Case, home).queue == came_from
+        assert s.get_one(Case, other).queue == queue_id(slow)

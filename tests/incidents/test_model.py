@@ -12,6 +12,7 @@ from app.incidents import kinds as k
 from app.incidents.commands import IncidentError
 from app.incidents.folds import order_key
 from app.incidents.models import Incident, IncidentRole
+from app.incidents.queues import queue_id
 from app.incidents.severity import SeverityError, bundled_severities, load_severities
 from app.log.registry import registry
 from db.models import Case
@@ -79,7 +80,7 @@ def test_a_child_safety_incident_is_for_the_cleared_only(world: World) -> None:
     ]
     with world.store.read() as s:
         assert s.get_one(Incident, incident_id).clearance == "child_safety"
-        assert s.get_one(Case, case).queue == "incident-surge"
+        assert s.get_one(Case, case).queue == queue_id(incident_id)
     with pytest.raises(IncidentError, match="no incident"):
         incident_desk(world).note(incident_id, "peek")
     # The hub stores the incident's clearance with each of its events (the kind says so).

@@ -15,6 +15,7 @@ from app.cli.main import build_parser, run
 from app.domain.people import Accounts
 from app.incidents.cluster import decide_cluster
 from app.incidents.commands import IncidentError
+from app.incidents.queues import queue_id
 from app.log.store import DB_FILENAME
 from tests.review.conftest import World
 
@@ -47,7 +48,7 @@ def test_resolve_post_mortem_export_and_verify(
     with pytest.raises(IncidentError, match="resolve the incident"):
         lead.postmortem(incident_id, "x", "y")
     review = world.desk("ana", "analyst")
-    claim = review.claim_next(["incident-surge"])
+    claim = review.claim_next([queue_id(incident_id)])
     assert claim is not None
     world.clock.advance(90)
     source = review.decide(

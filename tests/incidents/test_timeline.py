@@ -7,6 +7,7 @@ import pytest
 
 from app.incidents import timeline
 from app.incidents.commands import IncidentError
+from app.incidents.queues import queue_id
 from app.log.clock import iso
 from tests.review.conftest import World
 
@@ -28,7 +29,7 @@ def test_the_timeline_tells_the_incident_from_the_log(world: World) -> None:
     note = scribe.note(incident_id, "mirrors on two hosts")
     scribe.contact(incident_id, "Hash-sharing consortium", "email", "seed hashes shared")
     review = world.desk("ana", "analyst")
-    claim = review.claim_next(["incident-surge"])
+    claim = review.claim_next([queue_id(incident_id)])
     assert claim is not None
     world.clock.advance(60)
     review.decide(claim.detail.row.case_id, "remove", {"rationale": "phishing kit"}, "phishing")

@@ -140,3 +140,24 @@ def test_leads_see_trends_in_the_room(
     analyst_room.show()
     trends_buttons = [b for b in analyst_room.findChildren(QPushButton) if b.text() == "Trends…"]
     assert trends_buttons and not trends_buttons[0].isVisible()
+
+
+def test_a_long_timeline_loads_only_the_rows_on_screen_first(qtbot: QtBot, world: World) -> None:
+    lead = incident_desk(world, "lee", "lead")
+    incident_id = lead.declare("Long wave", 2, "spam_scams")[0].payload["incident_id"]
+    for n in range(40):
+        lead.note(incident_id, f"observation {n}")
+    room = _room(qtbot, world)
+    room.resize(900, 420)
+    room.show()
+    qtbot.waitExposed(room)
+    room.show_incident(incident_id)
+    model = room.model
+    shown = room.table.viewport().height() // room.table.verticalHeader().defaultSectionSize()
+    assert model.rowCount() == model.first_page == max(8, shown + 2) < 41
+    assert model.cell(0, 3) == "observation 39"  # newest first, through the model's cells
+    room.table.viewport().repaint()  # the line delegate paints without a text layout
+    assert model.canFetchMore(model.index(-1, -1))
+    model.fetchMore(model.index(-1, -1))
+    assert model.rowCount() == 41 and not model.canFetchMore(model.index(-1, -1))
+    assert model.cell(40, 2) == "Declared"

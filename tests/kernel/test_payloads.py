@@ -171,7 +171,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "role_removed": {"person": "maya", "role": "scribe", "area": None},
             "case_linked": {
                 "via": "seed",
-                "queue": "incident-surge",
+                "queue": f"incident-{INCIDENT}",
+                "from_queue": "general",
                 "sla_deadline": AT,
                 "distance": 3,
                 "seed": SHA,
@@ -191,6 +192,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "resolved": {"summary": "contained"},
             "postmortem": {"went_well": "seeds", "went_badly": "late", "summary": ""},
             "surge_depth": {"open": 12, "threshold": 10},
+            "case_returned": {"queue": "general"},
             "action_item": {
                 "item_id": "a1",
                 "title": "OCR terms",

@@ -16,6 +16,7 @@ from app.incidents import kinds as k
 from app.incidents import room, timeline
 from app.incidents.commands import IncidentDesk
 from app.incidents.models import TABLES
+from app.incidents.queues import queue_id
 from app.log.clock import iso
 
 from .conftest import NewStation
@@ -73,7 +74,7 @@ def test_an_offline_incident_syncs_with_its_timeline_and_severity_settles(
     assert two.status(second) == "new"
     with two.store.engine.connect() as conn:
         queue = conn.execute(text("SELECT queue FROM cases WHERE case_id = :c"), {"c": second})
-        assert queue.scalar() == "incident-surge"
+        assert queue.scalar() == queue_id(incident_id)
     # Both offline: each changes the severity; the later change (by its author's clock,
     # then event id) stands everywhere, whatever order the hub received them in.
     earlier = desk.change_severity(incident_id, 1, "a live stream")
@@ -87,6 +88,14 @@ def test_an_offline_incident_syncs_with_its_timeline_and_severity_settles(
     assert _tables(one) == _tables(two)
     one.store.rebuild_projections()
     assert _severity(one, incident_id) == 2
+    # Resolved on two: the cases still open leave the incident's queue for the queue
+    # they came from, on both workstations.
+    IncidentDesk(two.store, lee).resolve(incident_id, "contained")
+    two.sync(lee.username), one.sync(ana.username)
+    for station in (one, two):
+        with station.store.engine.connect() as conn:
+            query = text("SELECT queue FROM cases WHERE case_id IN (:a, :b)")
+            assert set(conn.execute(query, {"a": first, "b": second}).scalars()) == {"general"}
 
 
 def test_a_child_safety_incident_reaches_only_the_cleared(
@@ -116,7 +125,7 @@ def test_a_child_safety_incident_reaches_only_the_cleared(
     assert isinstance(pat, Reviewer)
 
 
-def test_a_moderator_given_a_role_sees_it_and_an_uncleared_one_gets_no_child_safety_incident(
+def test_a_moderator_sees_only_incidents_naming_them_and_never_an_uncleared_one(
     team: TeamOnHub, new_station: NewStation
 ) -> None:
     lead_ws, mod_ws, plain_ws = new_station("lead"), new_station("mod"), new_station("pl")
@@ -137,14 +146,31 @@ def test_a_moderator_given_a_role_sees_it_and_an_uncleared_one_gets_no_child_saf
     # Still hidden from a moderator: the incident's working events (notes, updates).
     kinds = {e.kind for e in mod_ws.store.events() if e.kind.startswith("incident.")}
     assert kinds == {k.DECLARED, k.ROLE_ASSIGNED}
-    # A moderator without the clearance never receives the child-safety incident, even
+    # A moderator the incident does not name receives none of its headline events, and a
+    # moderator without the clearance never receives the child-safety incident, even
     # when named in it.
+    assert not [e for e in plain_ws.store.events() if e.kind.startswith("incident.")]
     with plain_ws.store.read() as session:
         assert room.my_roles(session, pat) == []
-        assert [i.incident_id for i in room.incidents(session, pat)] == [open_id]
+        assert room.incidents(session, pat) == []
+    # Later headline events reach the named moderator only.
+    desk.change_severity(open_id, 1, "spreading")
+    lead_ws.sync(lee.username), mod_ws.sync(mia.username), plain_ws.sync(pat.username)
+    assert _severity(mod_ws, open_id) == 1 and _severity(plain_ws, open_id) is None
+    # Named after their pull passed the declaration: the assignment's headline lists the
+    # incident as it stands, and its later headline events follow.
+    desk.assign(open_id, pat.username, "analyst")
+    lead_ws.sync(lee.username), plain_ws.sync(pat.username)
+    with plain_ws.store.read() as session:
+        assert room.my_roles(session, pat) == [("analyst", "Scam wave", 1, open_id)]
+    desk.change_severity(open_id, 2, "slowing")
+    lead_ws.sync(lee.username), plain_ws.sync(pat.username)
+    assert _severity(plain_ws, open_id) == 2
     assert secret_id not in {e.payload.get("incident_id") for e in plain_ws.store.events()}
-    # Resolving reaches the moderator too: the role leaves the status bar.
+    # Resolving reaches the named moderators: the role leaves the status bar.
     desk.resolve(open_id)
-    lead_ws.sync(lee.username), mod_ws.sync(mia.username)
+    lead_ws.sync(lee.username), mod_ws.sync(mia.username), plain_ws.sync(pat.username)
     with mod_ws.store.read() as session:
         assert room.my_roles(session, mia) == []
+    with plain_ws.store.read() as session:
+        assert room.my_roles(session, pat) == []

@@ -15,7 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +37,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -56,14 +66,20 @@ from widgets.incidents.dialogs import (
 from widgets.shell.errors import show_failure
 from widgets.shell.tasks import TaskRunner
 
-FIRST_PAGE = 60  # fills a tall window; the rest comes as the table is scrolled
+FIRST_PAGE = 60  # the most a first page holds (a tall window's rows)
+MIN_FIRST_PAGE = 8
+ALIGN = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 PAGE = 200
 FILTERS = [("Everything", None), *((c.capitalize(), c) for c in timeline.CATEGORIES)]
 COLUMNS = ("Time", "Who", "What", "Detail")
 
 
 class TimelineModel(QAbstractTableModel):
-    """Timeline lines, newest first, fetched a page at a time through a loader."""
+    """Timeline lines, newest first, fetched a page at a time through a loader.
+
+    The first page holds only the rows the table shows (`first_page`), so choosing an
+    incident costs about the same with 50,000 lines as with one; the view asks for the
+    next page (`fetchMore`) when its last loaded row scrolls into sight."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,12 +87,15 @@ class TimelineModel(QAbstractTableModel):
         self.more = False
         self.loading = False
         self.loader: Callable[[int], None] | None = None
+        self.first_page = FIRST_PAGE
+        self._cells: dict[int, tuple[str, str, str, str]] = {}
 
     def reset(self, items: list[timeline.TimelineItem]) -> None:
         """Show a first page."""
         self.beginResetModel()
         self.items = list(items)
-        self.more = len(items) == FIRST_PAGE
+        self._cells = {}
+        self.more = len(items) == self.first_page
         self.loading = False
         self.endResetModel()
 
@@ -118,20 +137,60 @@ class TimelineModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         """A cell: the line's time, author, label (pinned marked) and text (corrected)."""
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
-        item = self.items[index.row()]
-        column = index.column()
-        if column == 0:
-            return item.at.replace("T", " ")[:19]
-        if column == 1:
-            return item.actor or "-"
-        if column == 2:
-            return ("[pinned] " if item.pinned else "") + item.label
-        text = item.text.replace("\n", " · ")
-        if item.corrected_text is not None:
-            return f"{item.corrected_text}  (corrected by {item.corrected_by}; was: {text})"
-        return text
+        return self.cell(index.row(), index.column())
+
+    def cell(self, row: int, column: int) -> str:
+        """The text of a cell (made once per row)."""
+        cells = self._cells.get(row)
+        if cells is None:
+            cells = self._cells[row] = cells_of(self.items[row])
+        return cells[column]
+
+
+class LineDelegate(QStyledItemDelegate):
+    """Paints a timeline cell as one line of plain text. The default delegate lays out
+    every cell's text (a text layout per cell, some twenty style look-ups), which made a
+    screenful of rows cost twice what drawing their text costs; a first paint should
+    cost what the screen shows, whatever the length of the timeline."""
+
+    def __init__(self, model: TimelineModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.model = model  # its cells are read directly: a paint is 80 of them
+        self.char_width = max(1, parent.fontMetrics().averageCharWidth())
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Selection background, then the cell's text (elided only when it may not fit)."""
+        rect = option.rect.adjusted(4, 0, -4, 0)
+        text = self.model.cell(index.row(), index.column())
+        if len(text) * self.char_width > rect.width():
+            text = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        palette = option.palette
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, palette.highlight())
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(rect, ALIGN, text)
+
+
+def cells_of(item: timeline.TimelineItem) -> tuple[str, str, str, str]:
+    """A line's four cells (made once per row: a paint asks for each cell many times)."""
+    text = item.text.replace("\n", " · ")
+    if item.corrected_text is not None:
+        text = f"{item.corrected_text}  (corrected by {item.corrected_by}; was: {text})"
+    return (
+        item.at.replace("T", " ")[:19],
+        item.actor or "-",
+        ("[pinned] " if item.pinned else "") + item.label,
+        text,
+    )
 
 
 class IncidentsWindow(QWidget):
@@ -227,6 +286,7 @@ class IncidentsWindow(QWidget):
         self.model.loader = self._load_page
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(LineDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
@@ -347,7 +407,15 @@ class IncidentsWindow(QWidget):
             self.model.reset([])
             return
         self.model.loading = True
-        self._request(0, FIRST_PAGE, self.model.reset)
+        self.model.first_page = self._visible_rows()
+        self._request(0, self.model.first_page, self.model.reset)
+
+    def _visible_rows(self) -> int:
+        """The rows the table shows at its size now, and two more (so the last one
+        loaded is out of sight and the view does not ask for the next page at once)."""
+        height = self.table.viewport().height()
+        row = max(1, self.table.verticalHeader().defaultSectionSize())
+        return max(MIN_FIRST_PAGE, min(FIRST_PAGE, height // row + 2))
 
     def _load_page(self, offset: int) -> None:
         self._request(offset, PAGE, self.model.append)

@@ -87,9 +87,14 @@ class MainWindow(QMainWindow):
         self._clamped = False
         self.safe_screen = False
         names = {p.id: p.name for p in desk.policies}
-        queue_names = {q.id: q.name for q in desk.queues}
+        # Kept and topped up with each refresh: an open incident's queue comes and goes.
+        self._queue_names = {q.id: q.name for q in desk.queues}
         self.model = QueueModel(
-            self._queue_source, names, desk.store.clock.now, desk.reviewer.username, queue_names
+            self._queue_source,
+            names,
+            desk.store.clock.now,
+            desk.reviewer.username,
+            self._queue_names,
         )
         self.queue_panel = self._make_queue_panel()
         self.case_view = CaseView(desk.store.blobs, runner)
@@ -183,6 +188,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_choices(self) -> None:
         choices = self.desk.queue_choices()
+        self._queue_names.update({c.queue_id: c.name for c in choices})
         total = sum(c.depth for c in choices)
         overdue = sum(c.overdue for c in choices)
         self.queue_depth.setText(f"Queue: {total} open · {overdue} overdue")
