@@ -1,14 +1,20 @@
 """Wellbeing filters: pure functions from an RGB uint8 HxWx3 array to a new one.
 
 Every filter returns a new C-contiguous array of the input's shape and leaves its input
-untouched. Strengths: `radius` and `block` are in pixels; every other strength runs from
-0 (no effect) to 1 (full effect).
+untouched. Strengths here: `radius` and `block` are in pixels of the array given; every
+other strength runs from 0 (no effect) to 1 (full effect). Presets state sizes as
+fractions of the shown picture's short side; pipeline.py turns them into pixels.
+
+Blur and pixelate work on a small copy of the picture and scale it back up; colour steps
+that follow them (`then`, or `gray`) run on that small copy, where they cost almost
+nothing, and give the same picture: pixelate's upscale only repeats pixels, and after a
+blur neighbouring pixels hold nearly the same colour.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -26,6 +32,12 @@ _MIN_TINY_SIDE, _TINY_SIGMA_PER_STEP = 16, 4.0
 # Below this sigma a direct Gaussian is cheap, and a 2x box would alias fine texture.
 _MIN_PYRAMID_SIGMA = 4.0
 _INK, _PAPER = 48, 208
+# Outline's line scale: its edges and strokes are as wide, relative to the short side, as
+# they were in pixels on a 768 px short side (a 1,024 x 768 picture).
+_OUTLINE_SIDE = 768
+
+Pointwise = Callable[[np.ndarray], np.ndarray]
+"""A colour step on an RGB uint8 picture that looks at each pixel alone (mute_red)."""
 
 
 def grayscale(img: np.ndarray, strength: float = 1.0) -> np.ndarray:
@@ -37,10 +49,28 @@ def grayscale(img: np.ndarray, strength: float = 1.0) -> np.ndarray:
     return cv2.addWeighted(gray, strength, img, 1 - strength, 0)
 
 
-def fast_blur(img: np.ndarray, radius: float) -> np.ndarray:
-    """Gaussian blur with sigma = radius (as Pillow's GaussianBlur), cost independent of it."""
+def fast_blur(
+    img: np.ndarray,
+    radius: float,
+    *,
+    gray: bool = False,
+    bgr: bool = False,
+    then: Sequence[Pointwise] = (),
+) -> np.ndarray:
+    """Gaussian blur with sigma = radius (as Pillow's GaussianBlur), cost independent of it.
+
+    gray=True ends in full grayscale; `then` colour steps run on the small blurred copy
+    (not with gray: there is no colour left for them). bgr=True reads img in OpenCV's
+    BGR order (video frames); the result is RGB either way.
+    """
     _check(img)
-    return _pyramid_blur(img, radius)
+    if gray:
+        if then:
+            raise ValueError("colour steps after a blur to full grayscale have nothing to do")
+        code = cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY
+        return cv2.cvtColor(_pyramid_blur(img, radius, gray=code), cv2.COLOR_GRAY2RGB)
+    finish = _finisher(bgr, then)
+    return _pyramid_blur(img, radius, finish=finish)
 
 
 def blurred_grayscale(img: np.ndarray, radius: float, *, bgr: bool = False) -> np.ndarray:
@@ -49,32 +79,94 @@ def blurred_grayscale(img: np.ndarray, radius: float, *, bgr: bool = False) -> n
     bgr=True reads img in OpenCV's BGR order (video frames), sparing a full-frame
     conversion; the result is the same gray RGB picture either way.
     """
-    _check(img)
-    to_gray = cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY
-    return cv2.cvtColor(_pyramid_blur(img, radius, gray=to_gray), cv2.COLOR_GRAY2RGB)
+    return fast_blur(img, radius, gray=True, bgr=bgr)
 
 
-def pixelate(img: np.ndarray, block: float) -> np.ndarray:
-    """Mosaic of block x block squares from the top-left, each the mean of what it covers."""
+def pixelate(
+    img: np.ndarray,
+    block: float,
+    *,
+    gray: bool = False,
+    bgr: bool = False,
+    then: Sequence[Pointwise] = (),
+) -> np.ndarray:
+    """Mosaic of block x block squares from the top-left, each the mean of what it covers.
+
+    gray, bgr and then as for fast_blur: they run on the one-pixel-per-square mosaic.
+    """
     _check(img)
+    if gray and then:
+        raise ValueError("colour steps after pixelate to full grayscale have nothing to do")
     h, w = img.shape[:2]
     block = max(1, round(block))
-    rows, cols = -(-h // block), -(-w // block)
-    # Padding to whole blocks keeps every square exactly block wide, edges included.
-    padded = cv2.copyMakeBorder(img, 0, rows * block - h, 0, cols * block - w, cv2.BORDER_REPLICATE)
-    small = cv2.resize(padded, (cols, rows), interpolation=cv2.INTER_AREA)
-    big = cv2.resize(small, (cols * block, rows * block), interpolation=cv2.INTER_NEAREST)
-    return np.ascontiguousarray(big[:h, :w])
+    small = _block_means(img, block)
+    if gray:
+        small = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY)
+        small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
+    else:
+        small = _finisher(bgr, then)(small)
+    out = np.empty_like(img)
+    full_h, full_w = h // block * block, w // block * block
+    if full_h and full_w:
+        # Whole squares: a nearest-neighbour upscale by a whole factor repeats each pixel.
+        inner = small[: h // block, : w // block]
+        scaled = cv2.resize(
+            inner, (full_w, full_h), dst=out[:full_h, :full_w], interpolation=cv2.INTER_NEAREST
+        )
+        if not np.may_share_memory(scaled, out):
+            out[:full_h, :full_w] = scaled
+    # Squares cut short by the right and bottom edges.
+    if full_w < w:
+        out[:, full_w:] = np.repeat(small[:, -1:], block, axis=0)[:h]
+    if full_h < h:
+        out[full_h:, :full_w] = np.repeat(small[-1:, : w // block], block, axis=1)
+    return out
+
+
+def _block_means(img: np.ndarray, block: int) -> np.ndarray:
+    """The mean of each block x block square (edge squares cut short by the frame)."""
+    h, w = img.shape[:2]
+    rows, cols = h // block, w // block
+    full_h, full_w = rows * block, cols * block
+    small = np.empty((-(-h // block), -(-w // block), 3), np.uint8)
+    # A whole-factor area resize takes OpenCV's fast path; the cut edges are thin strips.
+    if rows and cols:
+        small[:rows, :cols] = cv2.resize(
+            img[:full_h, :full_w], (cols, rows), interpolation=cv2.INTER_AREA
+        )
+    if full_w < w and rows:
+        small[:rows, cols:] = cv2.resize(
+            img[:full_h, full_w:], (1, rows), interpolation=cv2.INTER_AREA
+        ).reshape(rows, 1, 3)
+    if full_h < h and cols:
+        small[rows:, :cols] = cv2.resize(
+            img[full_h:, :full_w], (cols, 1), interpolation=cv2.INTER_AREA
+        ).reshape(1, cols, 3)
+    if full_h < h and full_w < w:
+        corner = img[full_h:, full_w:].reshape(-1, 3).mean(axis=0)
+        small[rows:, cols:] = np.rint(corner).astype(np.uint8)
+    return small
 
 
 def mute_red(img: np.ndarray, strength: float = 1.0) -> np.ndarray:
-    """Pull reds (blood) toward their own luminance gray; other hues are kept."""
+    """Pull reds (blood) toward their own luminance gray; other hues are kept.
+
+    Integer work throughout: the hue picks a 0..255 weight from a table and each channel
+    becomes (value * (255 - weight) + gray * weight) / 255, rounded.
+    """
     _check(img)
-    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    weight = _RED_WEIGHT[hsv[..., 0]] * np.float32(min(max(strength, 0.0), 1.0))
-    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)[..., None]
-    mixed = img + weight[..., None] * (gray - img)
-    return np.rint(mixed).astype(np.uint8)
+    level = min(max(strength, 0.0), 1.0)
+    table = np.zeros(256, np.uint8)
+    table[:180] = np.rint(_RED_WEIGHT * (255 * level)).astype(np.uint8)
+    hue = cv2.extractChannel(cv2.cvtColor(img, cv2.COLOR_RGB2HSV), 0)
+    weight = cv2.LUT(hue, table)
+    if not cv2.countNonZero(weight):
+        return img.copy()
+    weights = cv2.merge((weight, weight, weight))
+    gray = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    kept = cv2.multiply(img, cv2.bitwise_not(weights), dtype=cv2.CV_16U)
+    pulled = cv2.multiply(gray, weights, dtype=cv2.CV_16U)
+    return cv2.convertScaleAbs(cv2.add(kept, pulled), alpha=1 / 255)
 
 
 def _red_weight() -> np.ndarray:
@@ -90,14 +182,18 @@ _RED_WEIGHT = _red_weight()
 def outline(img: np.ndarray, strength: float = 0.5) -> np.ndarray:
     """Dark edge lines on flat paper: shapes stay readable, texture and colour do not.
 
-    Strength 0 keeps fine edges, 1 keeps only the coarse shapes.
+    Strength 0 keeps fine edges, 1 keeps only the coarse shapes. Line width and
+    smoothing scale with the short side, so the drawing looks alike at any size.
     """
     _check(img)
     h, w = img.shape[:2]
-    sigma = (1.0 + 5.0 * min(max(strength, 0.0), 1.0)) * max(1.0, max(h, w) / 1024)
-    smooth = _pyramid_blur(img, sigma, gray=cv2.COLOR_RGB2GRAY)
+    scale = min(h, w) / _OUTLINE_SIDE
+    sigma = (1.0 + 5.0 * min(max(strength, 0.0), 1.0)) * scale
+    smooth = _pyramid_blur(img, max(sigma, 1.0), gray=cv2.COLOR_RGB2GRAY)
     edges = cv2.Canny(smooth, 20, 50, L2gradient=True)
-    edges = cv2.dilate(edges, np.ones((2, 2), np.uint8))
+    # Strokes narrower than 2 px break up into dots.
+    stroke = max(2, round(2 * scale))
+    edges = cv2.dilate(edges, np.ones((stroke, stroke), np.uint8))
     paper = np.full((h, w), _PAPER, np.uint8)
     paper[edges > 0] = _INK
     return cv2.cvtColor(paper, cv2.COLOR_GRAY2RGB)
@@ -119,21 +215,27 @@ def blur_faces(
     return out
 
 
-def _pyramid_blur(img: np.ndarray, sigma: float, *, gray: int | None = None) -> np.ndarray:
+def _pyramid_blur(
+    img: np.ndarray, sigma: float, *, gray: int | None = None, finish: Pointwise | None = None
+) -> np.ndarray:
     """Box-average down by a power of two, blur small, scale up bilinearly.
 
     Variances add: the 2^k box contributes f^2/12 and the bilinear upscale f^2/6, so the
     small Gaussian supplies the rest; the total matches sigma to within a few percent.
-    With gray (a cv2.COLOR_*2GRAY code) the result is a single HxW plane.
+    With gray (a cv2.COLOR_*2GRAY code) the result is a single HxW plane. finish runs on
+    the blurred picture before it is scaled back up.
     """
     h, w = img.shape[:2]
     factor = _factor(sigma, min(h, w))
     if factor == 1:
         small = img if gray is None else cv2.cvtColor(img, gray)
-        return cv2.GaussianBlur(small, (0, 0), max(sigma, 0.1), borderType=cv2.BORDER_REFLECT)
+        small = cv2.GaussianBlur(small, (0, 0), max(sigma, 0.1), borderType=cv2.BORDER_REFLECT)
+        return small if finish is None else finish(small)
     small, (cw, ch) = _shrink(img, factor, gray=gray, crop_levels=2 if sigma >= 8 else 1)
     inner = math.sqrt(max((sigma / factor) ** 2 - 0.25, 0.09))
     small = cv2.GaussianBlur(small, (0, 0), inner, borderType=cv2.BORDER_REFLECT)
+    if finish is not None:
+        small = finish(small)
     out = np.empty((h, w) + small.shape[2:], np.uint8)
     scaled = cv2.resize(small, (cw, ch), dst=out[:ch, :cw], interpolation=cv2.INTER_LINEAR)
     if not np.may_share_memory(scaled, out):
@@ -142,6 +244,19 @@ def _pyramid_blur(img: np.ndarray, sigma: float, *, gray: int | None = None) -> 
     out[:, cw:] = out[:, cw - 1 : cw]
     out[ch:] = out[ch - 1 : ch]
     return out
+
+
+def _finisher(bgr: bool, then: Sequence[Pointwise]) -> Pointwise:
+    """BGR to RGB (when bgr), then each colour step, on a small picture."""
+
+    def finish(small: np.ndarray) -> np.ndarray:
+        if bgr:
+            small = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        for step in then:
+            small = step(small)
+        return small
+
+    return finish
 
 
 def _factor(sigma: float, shortest: int) -> int:

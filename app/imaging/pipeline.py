@@ -2,7 +2,12 @@
 
 A pipeline is an ordered tuple of steps, each a filter name and a strength. The JSON form
 (in policies, team defaults and user preferences) is a list such as
-`[{"filter": "blur", "strength": 24}, {"filter": "grayscale"}]`.
+`[{"filter": "blur", "strength": 0.047}, {"filter": "grayscale"}]`.
+
+Unit (app/domain/filter_units.py): blur's radius (the Gaussian's sigma) and pixelate's
+block are fractions of the short side of the picture as shown, so a preset obscures a
+photo equally whatever its upload size and whatever the window's; every other strength
+runs from 0 to 1. Layers from before this unit (pixel counts) are migrated on read.
 
 Invariant: a display pipeline always obscures. Every FilterPipeline holds at least one
 whole-frame obscuring filter (blur, pixelate or outline) at a strength that visibly does
@@ -30,13 +35,18 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from app.domain.filter_units import SIZED_FILTERS, current_layer
 from app.imaging import filters
 from app.imaging.faces import Box, detect_faces
 
 
 @dataclass(frozen=True)
 class FilterSpec:
-    """One filter as presets may name it: allowed strengths and whether it obscures."""
+    """One filter as presets may name it: allowed strengths and whether it obscures.
+
+    A sized filter's strength is a fraction of the picture's short side; `apply` takes
+    the strength as a preset states it.
+    """
 
     name: str
     default: float
@@ -45,23 +55,38 @@ class FilterSpec:
     obscures: bool
     apply: Callable[[np.ndarray, float], np.ndarray]
 
+    @property
+    def sized(self) -> bool:
+        """Whether the strength is a share of the short side (blur, pixelate)."""
+        return self.name in SIZED_FILTERS
+
+
+def pixels(img: np.ndarray, share: float) -> float:
+    """A share of img's short side, in its pixels."""
+    return share * min(img.shape[0], img.shape[1])
+
 
 FILTERS: dict[str, FilterSpec] = {
     spec.name: spec
     for spec in (
-        FilterSpec("blur", 24, 4, 256, True, filters.fast_blur),
-        FilterSpec("pixelate", 16, 4, 256, True, filters.pixelate),
+        FilterSpec(
+            "blur", 0.047, 0.005, 0.5, True, lambda i, s: filters.fast_blur(i, pixels(i, s))
+        ),
+        FilterSpec(
+            "pixelate", 0.031, 0.005, 0.5, True, lambda i, s: filters.pixelate(i, pixels(i, s))
+        ),
         FilterSpec("outline", 0.5, 0, 1, True, filters.outline),
         FilterSpec("grayscale", 1, 0.05, 1, False, filters.grayscale),
         FilterSpec("mute_red", 1, 0.05, 1, False, filters.mute_red),
         FilterSpec("face_blur", 1, 0.05, 1, False, filters.blur_faces),
     )
 }
+_POINTWISE = {"grayscale", "mute_red"}
 
 
 @dataclass(frozen=True)
 class FilterStep:
-    """One filter and its strength (pixels for blur and pixelate, else 0..1)."""
+    """One filter and its strength (share of the short side for blur and pixelate)."""
 
     name: str
     strength: float
@@ -71,13 +96,17 @@ class FilterStep:
         if spec is None:
             raise ValueError(f"unknown filter {self.name!r} (known: {', '.join(FILTERS)})")
         if not spec.low <= self.strength <= spec.high:
+            unit = " (a fraction of the picture's short side)" if spec.sized else ""
             raise ValueError(
-                f"{self.name} strength {self.strength:g} is outside {spec.low:g}..{spec.high:g}"
+                f"{self.name} strength {self.strength:g} is outside "
+                f"{spec.low:g}..{spec.high:g}{unit}"
             )
 
     def describe(self) -> str:
-        """'blur 24', or just 'grayscale' for a 0..1 filter at full strength."""
-        if FILTERS[self.name].high == 1 and self.strength == 1:
+        """'blur 4.7%' (of the short side), or just 'grayscale' at full strength."""
+        if FILTERS[self.name].sized:
+            return f"{self.name} {self.strength * 100:.2g}%"
+        if self.strength == 1:
             return self.name
         return f"{self.name} {self.strength:g}"
 
@@ -100,33 +129,39 @@ class FilterPipeline:
     ) -> np.ndarray:
         """The filtered RGB frame (a new array); `faces` skips face detection (video).
 
-        bgr=True takes an OpenCV BGR frame; a pipeline that starts with blur + grayscale
-        then never converts the full frame to RGB.
+        img is the frame at the size it is shown (sizes are shares of its short side);
+        bgr=True takes an OpenCV BGR frame, turned to RGB only where it is small.
         """
-        steps = list(self.steps)
-        img, bgr = _as_input(
-            img, bgr, _fusable(*steps[:2]), faces is None and self.uses("face_blur")
-        )
         if faces is None and self.uses("face_blur"):
             # Faces are found on the frame as decoded: after a blur there are none to find.
-            faces = detect_faces(img)
+            rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB) if bgr else img
+            faces = detect_faces(rgb)
+        plan = _plan(self.steps)
+        if bgr and (not plan or plan[0][0].name not in SIZED_FILTERS):
+            img, bgr = cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
         out = img
-        while steps:
-            step = steps.pop(0)
-            if steps and _fusable(step, steps[0]):
-                # Blur and grayscale commute; together they run as one cheap pass.
-                partner = steps.pop(0)
-                blur = step if step.name == "blur" else partner
-                out = filters.blurred_grayscale(out, blur.strength, bgr=bgr)
+        for step, gray, then in plan:
+            if step.name in SIZED_FILTERS:
+                run = filters.fast_blur if step.name == "blur" else filters.pixelate
+                out = run(out, pixels(out, step.strength), gray=gray, bgr=bgr, then=then)
                 bgr = False
             elif step.name == "face_blur":
                 out = filters.blur_faces(out, step.strength, faces)
             else:
                 out = FILTERS[step.name].apply(out, step.strength)
-        return out
+        return out if out is not img else img.copy()
+
+    def apply_provisional(self, img: np.ndarray, *, bgr: bool = False) -> np.ndarray:
+        """The frame before its faces are known: every spot blurred as if it were a face.
+
+        At least as obscured as apply() whatever the faces turn out to be; shown while
+        detection runs, replaced by apply() once it is done.
+        """
+        h, w = img.shape[:2]
+        return self.apply(img, [(0, 0, w, h)] if self.uses("face_blur") else (), bgr=bgr)
 
     def describe(self) -> str:
-        """Human summary such as 'blur 24 + grayscale'."""
+        """Human summary such as 'blur 4.7% + grayscale'."""
         return " + ".join(step.describe() for step in self.steps)
 
     def uses(self, name: str) -> bool:
@@ -142,23 +177,48 @@ class FilterPipeline:
 
 
 _FULL_GRAY = FilterStep("grayscale", 1)
+_Planned = tuple[FilterStep, bool, tuple[filters.Pointwise, ...]]
 
 
-def _fusable(*pair: FilterStep) -> bool:
-    return {step.name for step in pair} == {"blur", "grayscale"} and _FULL_GRAY in pair
+def _plan(steps: Sequence[FilterStep]) -> list[_Planned]:
+    """The steps as run: (step, ends in full gray, colour steps run on its small copy).
+
+    Same picture, less work. With a full grayscale anywhere, the whole result is gray:
+    blur, pixelate and face blur are averages, which commute with the gray weights, and
+    muting red keeps each pixel's luminance, so grayscale and mute_red steps drop out and
+    the first blur or pixelate turns gray on its small copy. Without one, the colour steps
+    that follow a blur or pixelate run on its small copy.
+    """
+    gray = _FULL_GRAY in steps
+    plan: list[_Planned] = []
+    gray_pending = gray
+    for step in steps:
+        if step.name in _POINTWISE:
+            if gray:
+                continue
+            if plan and plan[-1][0].name in SIZED_FILTERS:
+                last, last_gray, then = plan[-1]
+                plan[-1] = (last, last_gray, (*then, _pointwise(step)))
+                continue
+            plan.append((step, False, ()))
+        elif step.name in SIZED_FILTERS:
+            plan.append((step, gray_pending, ()))
+            gray_pending = False
+        else:
+            if step.name == "outline":
+                gray_pending = False  # its drawing is gray already
+            plan.append((step, False, ()))
+    if gray_pending:
+        plan.append((_FULL_GRAY, False, ()))
+    return plan
 
 
-def _as_input(
-    img: np.ndarray, bgr: bool, starts_fused: bool, detects: bool
-) -> tuple[np.ndarray, bool]:
-    """The frame to start from and whether it is still BGR."""
-    if bgr and (detects or not starts_fused):
-        # Only the fused blur + gray pass reads BGR directly; everything else needs RGB.
-        return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
-    return img, bgr
+def _pointwise(step: FilterStep) -> filters.Pointwise:
+    apply, strength = FILTERS[step.name].apply, step.strength
+    return lambda small: apply(small, strength)
 
 
-DEFAULT_PIPELINE = FilterPipeline((FilterStep("blur", 24), _FULL_GRAY))
+DEFAULT_PIPELINE = FilterPipeline((FilterStep("blur", 0.047), _FULL_GRAY))
 
 
 def parse_preset(obj: object, where: str) -> FilterPipeline:
@@ -211,9 +271,12 @@ def resolve_pipeline(
 def _pick(layer: Mapping[str, object] | None, severity: int, where: str) -> FilterPipeline | None:
     if layer is None:
         return None
-    unknown = sorted(set(layer) - {"default", "by_severity"})
+    unknown = sorted(set(layer) - {"schema", "default", "by_severity"})
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (allowed: default, by_severity)")
+        raise ValueError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: schema, default, by_severity)"
+        )
+    layer = current_layer(layer, where)
     by_severity = _by_severity(layer.get("by_severity", {}), f"{where}.by_severity")
     if severity in by_severity:
         return by_severity[severity]
