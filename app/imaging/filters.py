@@ -56,21 +56,44 @@ def fast_blur(
     gray: bool = False,
     bgr: bool = False,
     then: Sequence[Pointwise] = (),
+    faces: Sequence[Box] = (),
+    face_strength: float = 1.0,
 ) -> np.ndarray:
     """Gaussian blur with sigma = radius (as Pillow's GaussianBlur), cost independent of it.
 
     gray=True ends in full grayscale; `then` colour steps run on the small blurred copy
     (not with gray: there is no colour left for them). bgr=True reads img in OpenCV's
-    BGR order (video frames); the result is RGB either way.
+    BGR order (video frames); the result is RGB either way. `faces` (boxes in img's
+    pixels) are then blurred further, as blur_faces does, also on the small copy: the
+    full-size result is a smooth upscale of it, so blurring there is blurring the face.
     """
     _check(img)
-    if gray:
-        if then:
-            raise ValueError("colour steps after a blur to full grayscale have nothing to do")
-        code = cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY
-        return cv2.cvtColor(_pyramid_blur(img, radius, gray=code), cv2.COLOR_GRAY2RGB)
-    finish = _finisher(bgr, then)
-    return _pyramid_blur(img, radius, finish=finish)
+    if gray and then:
+        raise ValueError("colour steps after a blur to full grayscale have nothing to do")
+    covers = face_cover(img.shape, faces)
+    finish = None if gray else _finisher(bgr, then)
+
+    def finish_small(small: np.ndarray) -> np.ndarray:
+        if finish is not None:
+            small = finish(small)
+        if covers:
+            scale_x, scale_y = small.shape[1] / img.shape[1], small.shape[0] / img.shape[0]
+            scaled = [
+                (
+                    math.floor(x0 * scale_x),
+                    math.floor(y0 * scale_y),
+                    max(math.floor(x0 * scale_x) + 1, math.ceil(x1 * scale_x)),
+                    max(math.floor(y0 * scale_y) + 1, math.ceil(y1 * scale_y)),
+                )
+                for x0, y0, x1, y1 in covers
+            ]
+            _blur_covers(small, scaled, face_strength)
+        return small
+
+    needs_finish = bool(covers) or (not gray and (bgr or bool(then)))
+    code = (cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY) if gray else None
+    out = _pyramid_blur(img, radius, gray=code, finish=finish_small if needs_finish else None)
+    return cv2.cvtColor(out, cv2.COLOR_GRAY2RGB) if gray else out
 
 
 def blurred_grayscale(img: np.ndarray, radius: float, *, bgr: bool = False) -> np.ndarray:
@@ -90,62 +113,42 @@ def pixelate(
     bgr: bool = False,
     then: Sequence[Pointwise] = (),
 ) -> np.ndarray:
-    """Mosaic of block x block squares from the top-left, each the mean of what it covers.
+    """Mosaic of flat cells about block px square, each the mean of what it covers.
 
-    gray, bgr and then as for fast_blur: they run on the one-pixel-per-square mosaic.
+    The frame is split into round(w / block) x round(h / block) equal cells (at least
+    one), so the mosaic scales with the picture. gray, bgr and then as for fast_blur:
+    they run on the one-pixel-per-cell mosaic.
     """
     _check(img)
     if gray and then:
         raise ValueError("colour steps after pixelate to full grayscale have nothing to do")
     h, w = img.shape[:2]
-    block = max(1, round(block))
-    small = _block_means(img, block)
+    block = max(1.0, float(block))
+    cols, rows = max(1, round(w / block)), max(1, round(h / block))
+    small = _cell_means(img, block, (cols, rows))
     if gray:
         small = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY)
-        small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
     else:
         small = _finisher(bgr, then)(small)
-    out = np.empty_like(img)
-    full_h, full_w = h // block * block, w // block * block
-    if full_h and full_w:
-        # Whole squares: a nearest-neighbour upscale by a whole factor repeats each pixel.
-        inner = small[: h // block, : w // block]
-        scaled = cv2.resize(
-            inner, (full_w, full_h), dst=out[:full_h, :full_w], interpolation=cv2.INTER_NEAREST
-        )
-        if not np.may_share_memory(scaled, out):
-            out[:full_h, :full_w] = scaled
-    # Squares cut short by the right and bottom edges.
-    if full_w < w:
-        out[:, full_w:] = np.repeat(small[:, -1:], block, axis=0)[:h]
-    if full_h < h:
-        out[full_h:, :full_w] = np.repeat(small[-1:, : w // block], block, axis=1)
-    return out
+    # Nearest-neighbour widening, then each row repeated as a block (a memory copy).
+    wide = cv2.resize(small, (w, rows), interpolation=cv2.INTER_NEAREST)
+    heights = np.bincount(np.arange(h) * rows // h, minlength=rows)
+    out = np.repeat(wide, heights, axis=0)
+    return cv2.cvtColor(out, cv2.COLOR_GRAY2RGB) if gray else out
 
 
-def _block_means(img: np.ndarray, block: int) -> np.ndarray:
-    """The mean of each block x block square (edge squares cut short by the frame)."""
-    h, w = img.shape[:2]
-    rows, cols = h // block, w // block
-    full_h, full_w = rows * block, cols * block
-    small = np.empty((-(-h // block), -(-w // block), 3), np.uint8)
-    # A whole-factor area resize takes OpenCV's fast path; the cut edges are thin strips.
-    if rows and cols:
-        small[:rows, :cols] = cv2.resize(
-            img[:full_h, :full_w], (cols, rows), interpolation=cv2.INTER_AREA
-        )
-    if full_w < w and rows:
-        small[:rows, cols:] = cv2.resize(
-            img[:full_h, full_w:], (1, rows), interpolation=cv2.INTER_AREA
-        ).reshape(rows, 1, 3)
-    if full_h < h and cols:
-        small[rows:, :cols] = cv2.resize(
-            img[full_h:, :full_w], (cols, 1), interpolation=cv2.INTER_AREA
-        ).reshape(1, cols, 3)
-    if full_h < h and full_w < w:
-        corner = img[full_h:, full_w:].reshape(-1, 3).mean(axis=0)
-        small[rows:, cols:] = np.rint(corner).astype(np.uint8)
-    return small
+def _cell_means(img: np.ndarray, block: float, cells: tuple[int, int]) -> np.ndarray:
+    """The mean of each cell: exact 2 x 2 halvings (an odd last row or column dropped)
+    while a cell spans 4 or more halved pixels, then an area resize of that small copy;
+    cell edges fall within a quarter cell of where an exact mean would put them."""
+    small, factor = img, 1
+    while (
+        factor * 8 <= block and small.shape[1] // 2 >= cells[0] and small.shape[0] // 2 >= cells[1]
+    ):
+        h, w = small.shape[:2]
+        small = _halve(small[: h // 2 * 2, : w // 2 * 2])
+        factor *= 2
+    return cv2.resize(small, cells, interpolation=cv2.INTER_AREA)
 
 
 def mute_red(img: np.ndarray, strength: float = 1.0) -> np.ndarray:
@@ -200,19 +203,30 @@ def outline(img: np.ndarray, strength: float = 0.5) -> np.ndarray:
 
 
 def blur_faces(
-    img: np.ndarray, strength: float = 1.0, boxes: Sequence[Box] | None = None
+    img: np.ndarray,
+    strength: float = 1.0,
+    boxes: Sequence[Box] | None = None,
+    *,
+    in_place: bool = False,
 ) -> np.ndarray:
     """Blur every detected face (or the given boxes) beyond recognition; rest untouched.
 
-    Video playback passes `boxes` found on an earlier frame to skip detection.
+    Video playback passes `boxes` found on an earlier frame to skip detection. in_place
+    writes into img (a pipeline's own intermediate frame) instead of a copy.
     """
     _check(img)
-    out = img.copy()
-    for x0, y0, x1, y1 in face_cover(img.shape, detect_faces(img) if boxes is None else boxes):
+    out = img if in_place else img.copy()
+    covers = face_cover(img.shape, detect_faces(img) if boxes is None else boxes)
+    _blur_covers(out, covers, strength)
+    return out
+
+
+def _blur_covers(out: np.ndarray, covers: Sequence[Box], strength: float) -> None:
+    """Blur each (x0, y0, x1, y1) region of out in place, sigma a quarter of its size."""
+    for x0, y0, x1, y1 in covers:
         region = out[y0:y1, x0:x1]
         sigma = max(2.0, min(max(strength, 0.0), 1.0) * max(x1 - x0, y1 - y0) / 4)
         out[y0:y1, x0:x1] = _pyramid_blur(np.ascontiguousarray(region), sigma)
-    return out
 
 
 def _pyramid_blur(
@@ -296,11 +310,21 @@ def _shrink(
             covered_w, covered_h = covered_w - (w % 2) * level, covered_h - (h % 2) * level
             h, w = h // 2 * 2, w // 2 * 2
             small = small[:h, :w]
-        small = cv2.resize(small, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
+        small = _halve(small)
         level *= 2
     if gray is not None and small.ndim == 3:
         small = cv2.cvtColor(small, gray)
     return small, (covered_w, covered_h)
+
+
+def _halve(img: np.ndarray) -> np.ndarray:
+    """img at half size, each pixel the mean of a 2 x 2 square (the last one cut short)."""
+    h, w = img.shape[:2]
+    if h % 2 == 0 and w % 2 == 0:
+        # At exactly half, bilinear samples fall between four pixels: the same 2 x 2 mean
+        # as INTER_AREA, bit for bit, on a faster path.
+        return cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(img, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
 
 
 def _check(img: np.ndarray) -> None:

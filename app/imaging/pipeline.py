@@ -140,25 +140,45 @@ class FilterPipeline:
         if bgr and (not plan or plan[0][0].name not in SIZED_FILTERS):
             img, bgr = cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
         out = img
-        for step, gray, then in plan:
-            if step.name in SIZED_FILTERS:
-                run = filters.fast_blur if step.name == "blur" else filters.pixelate
-                out = run(out, pixels(out, step.strength), gray=gray, bgr=bgr, then=then)
+        for step, gray, then, face_level in plan:
+            if step.name == "blur":
+                out = filters.fast_blur(
+                    out,
+                    pixels(out, step.strength),
+                    gray=gray,
+                    bgr=bgr,
+                    then=then,
+                    faces=faces or () if face_level else (),
+                    face_strength=face_level or 1.0,
+                )
+                bgr = False
+            elif step.name == "pixelate":
+                out = filters.pixelate(
+                    out, pixels(out, step.strength), gray=gray, bgr=bgr, then=then
+                )
                 bgr = False
             elif step.name == "face_blur":
-                out = filters.blur_faces(out, step.strength, faces)
+                out = filters.blur_faces(out, step.strength, faces, in_place=out is not img)
             else:
                 out = FILTERS[step.name].apply(out, step.strength)
         return out if out is not img else img.copy()
 
     def apply_provisional(self, img: np.ndarray, *, bgr: bool = False) -> np.ndarray:
-        """The frame before its faces are known: every spot blurred as if it were a face.
+        """The frame before its faces are known: blurred at least as much as a face.
 
-        At least as obscured as apply() whatever the faces turn out to be; shown while
-        detection runs, replaced by apply() once it is done.
+        A face's blur is a quarter of its size, and a face may fill the frame, so every
+        blur here is raised to the strongest one allowed and face blur becomes a blur of
+        the whole frame: at least as obscured as apply() whatever the faces turn out to
+        be. Shown while detection runs, replaced by apply() once it is done.
         """
-        h, w = img.shape[:2]
-        return self.apply(img, [(0, 0, w, h)] if self.uses("face_blur") else (), bgr=bgr)
+        if not self.uses("face_blur"):
+            return self.apply(img, (), bgr=bgr)
+        strongest = FILTERS["blur"].high
+        steps = [
+            FilterStep("blur", strongest) if step.name in ("blur", "face_blur") else step
+            for step in self.steps
+        ]
+        return FilterPipeline(tuple(steps)).apply(img, (), bgr=bgr)
 
     def describe(self) -> str:
         """Human summary such as 'blur 4.7% + grayscale'."""
@@ -177,39 +197,43 @@ class FilterPipeline:
 
 
 _FULL_GRAY = FilterStep("grayscale", 1)
-_Planned = tuple[FilterStep, bool, tuple[filters.Pointwise, ...]]
+# (step, ends in full gray, colour steps on its small copy, face blur on it or None)
+_Planned = tuple[FilterStep, bool, tuple[filters.Pointwise, ...], float | None]
 
 
 def _plan(steps: Sequence[FilterStep]) -> list[_Planned]:
-    """The steps as run: (step, ends in full gray, colour steps run on its small copy).
+    """The steps as run, each with what rides on its small copy (see _Planned).
 
     Same picture, less work. With a full grayscale anywhere, the whole result is gray:
     blur, pixelate and face blur are averages, which commute with the gray weights, and
     muting red keeps each pixel's luminance, so grayscale and mute_red steps drop out and
     the first blur or pixelate turns gray on its small copy. Without one, the colour steps
-    that follow a blur or pixelate run on its small copy.
+    that follow a blur or pixelate run on its small copy. A face blur right after a blur
+    runs on that blur's small copy too.
     """
     gray = _FULL_GRAY in steps
     plan: list[_Planned] = []
     gray_pending = gray
     for step in steps:
+        last = plan[-1] if plan else None
         if step.name in _POINTWISE:
             if gray:
                 continue
-            if plan and plan[-1][0].name in SIZED_FILTERS:
-                last, last_gray, then = plan[-1]
-                plan[-1] = (last, last_gray, (*then, _pointwise(step)))
+            if last is not None and last[0].name in SIZED_FILTERS and last[3] is None:
+                plan[-1] = (last[0], last[1], (*last[2], _pointwise(step)), None)
                 continue
-            plan.append((step, False, ()))
+            plan.append((step, False, (), None))
         elif step.name in SIZED_FILTERS:
-            plan.append((step, gray_pending, ()))
+            plan.append((step, gray_pending, (), None))
             gray_pending = False
+        elif step.name == "face_blur" and last is not None and last[0].name == "blur":
+            plan[-1] = (*last[:3], max(last[3] or 0.0, step.strength))
         else:
             if step.name == "outline":
                 gray_pending = False  # its drawing is gray already
-            plan.append((step, False, ()))
+            plan.append((step, False, (), None))
     if gray_pending:
-        plan.append((_FULL_GRAY, False, ()))
+        plan.append((_FULL_GRAY, False, (), None))
     return plan
 
 
