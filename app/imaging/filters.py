@@ -58,8 +58,13 @@ def fast_blur(
     then: Sequence[Pointwise] = (),
     faces: Sequence[Box] = (),
     face_strength: float = 1.0,
+    pixelate_first: float | None = None,
 ) -> np.ndarray:
     """Gaussian blur with sigma = radius (as Pillow's GaussianBlur), cost independent of it.
+
+    pixelate_first (a block in img's pixels) pixelates before the blur, on the blur's
+    own small copy: the cells' means are the same there, and the full-size mosaic is
+    never drawn.
 
     gray=True ends in full grayscale; `then` colour steps run on the small blurred copy
     (not with gray: there is no colour left for them). bgr=True reads img in OpenCV's
@@ -92,7 +97,16 @@ def fast_blur(
 
     needs_finish = bool(covers) or (not gray and (bgr or bool(then)))
     code = (cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY) if gray else None
-    out = _pyramid_blur(img, radius, gray=code, finish=finish_small if needs_finish else None)
+    before = None
+    if pixelate_first is not None:
+        block = pixelate_first
+
+        def before(small: np.ndarray) -> np.ndarray:
+            return _mosaic(small, block * small.shape[1] / img.shape[1])
+
+    out = _pyramid_blur(
+        img, radius, gray=code, finish=finish_small if needs_finish else None, before=before
+    )
     return cv2.cvtColor(out, cv2.COLOR_GRAY2RGB) if gray else out
 
 
@@ -122,19 +136,25 @@ def pixelate(
     _check(img)
     if gray and then:
         raise ValueError("colour steps after pixelate to full grayscale have nothing to do")
+    if gray:
+        code = cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY
+        mosaic = _mosaic(img, block, lambda cells: cv2.cvtColor(cells, code))
+        return cv2.cvtColor(mosaic, cv2.COLOR_GRAY2RGB)
+    return _mosaic(img, block, _finisher(bgr, then))
+
+
+def _mosaic(img: np.ndarray, block: float, finish: Pointwise | None = None) -> np.ndarray:
+    """pixelate's mosaic of a 1- or 3-channel picture; finish runs on the cell means."""
     h, w = img.shape[:2]
     block = max(1.0, float(block))
     cols, rows = max(1, round(w / block)), max(1, round(h / block))
     small = _cell_means(img, block, (cols, rows))
-    if gray:
-        small = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY)
-    else:
-        small = _finisher(bgr, then)(small)
+    if finish is not None:
+        small = finish(small)
     # Nearest-neighbour widening, then each row repeated as a block (a memory copy).
     wide = cv2.resize(small, (w, rows), interpolation=cv2.INTER_NEAREST)
     heights = np.bincount(np.arange(h) * rows // h, minlength=rows)
-    out = np.repeat(wide, heights, axis=0)
-    return cv2.cvtColor(out, cv2.COLOR_GRAY2RGB) if gray else out
+    return np.repeat(wide, heights, axis=0)
 
 
 def _cell_means(img: np.ndarray, block: float, cells: tuple[int, int]) -> np.ndarray:
@@ -230,22 +250,32 @@ def _blur_covers(out: np.ndarray, covers: Sequence[Box], strength: float) -> Non
 
 
 def _pyramid_blur(
-    img: np.ndarray, sigma: float, *, gray: int | None = None, finish: Pointwise | None = None
+    img: np.ndarray,
+    sigma: float,
+    *,
+    gray: int | None = None,
+    finish: Pointwise | None = None,
+    before: Pointwise | None = None,
 ) -> np.ndarray:
     """Box-average down by a power of two, blur small, scale up bilinearly.
 
     Variances add: the 2^k box contributes f^2/12 and the bilinear upscale f^2/6, so the
     small Gaussian supplies the rest; the total matches sigma to within a few percent.
     With gray (a cv2.COLOR_*2GRAY code) the result is a single HxW plane. finish runs on
-    the blurred picture before it is scaled back up.
+    the blurred picture before it is scaled back up; before runs on the small copy
+    before it is blurred.
     """
     h, w = img.shape[:2]
     factor = _factor(sigma, min(h, w))
     if factor == 1:
         small = img if gray is None else cv2.cvtColor(img, gray)
+        if before is not None:
+            small = before(small)
         small = cv2.GaussianBlur(small, (0, 0), max(sigma, 0.1), borderType=cv2.BORDER_REFLECT)
         return small if finish is None else finish(small)
     small, (cw, ch) = _shrink(img, factor, gray=gray, crop_levels=2 if sigma >= 8 else 1)
+    if before is not None:
+        small = before(small)
     inner = math.sqrt(max((sigma / factor) ** 2 - 0.25, 0.09))
     small = cv2.GaussianBlur(small, (0, 0), inner, borderType=cv2.BORDER_REFLECT)
     if finish is not None:

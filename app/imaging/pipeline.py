@@ -141,7 +141,19 @@ class FilterPipeline:
             img, bgr = cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
         out = img
         for step, gray, then, face_level in plan:
-            if step.name == "blur":
+            if step.name == "blur" and isinstance(step, _PixelatedBlur):
+                out = filters.fast_blur(
+                    out,
+                    pixels(out, step.strength),
+                    gray=gray,
+                    bgr=bgr,
+                    then=then,
+                    faces=faces or () if face_level else (),
+                    face_strength=face_level or 1.0,
+                    pixelate_first=pixels(out, step.block),
+                )
+                bgr = False
+            elif step.name == "blur":
                 out = filters.fast_blur(
                     out,
                     pixels(out, step.strength),
@@ -197,6 +209,15 @@ class FilterPipeline:
 
 
 _FULL_GRAY = FilterStep("grayscale", 1)
+
+
+@dataclass(frozen=True)
+class _PixelatedBlur(FilterStep):
+    """A pixelate step and the blur right after it, run as one (planning only)."""
+
+    block: float = 0.0
+
+
 # (step, ends in full gray, colour steps on its small copy, face blur on it or None)
 _Planned = tuple[FilterStep, bool, tuple[filters.Pointwise, ...], float | None]
 
@@ -223,6 +244,16 @@ def _plan(steps: Sequence[FilterStep]) -> list[_Planned]:
                 plan[-1] = (last[0], last[1], (*last[2], _pointwise(step)), None)
                 continue
             plan.append((step, False, (), None))
+        elif (
+            step.name == "blur"
+            and last is not None
+            and last[0].name == "pixelate"
+            and not last[2]
+            and last[3] is None
+        ):
+            # A mosaic then a blur: the blur's small copy holds the same cell means.
+            merged = _PixelatedBlur("blur", step.strength, block=last[0].strength)
+            plan[-1] = (merged, last[1], (), None)
         elif step.name in SIZED_FILTERS:
             plan.append((step, gray_pending, (), None))
             gray_pending = False
