@@ -3,9 +3,9 @@
 Target: playback through filtered_frames (decode on a worker thread, RGB display frames,
 default blur 4.7% of the short side + grayscale) runs at >= 0.6x the frame rate of a
 bare cv2.VideoCapture read loop (BGR frames, no conversion, no filter). The file is
-written here with cv2.VideoWriter 'mp4v': 1920 x 1080, 120 frames of a sample photo panning and zooming.
-Runs alternate between the two loops; medians of the per-run rates are compared. The
-sequential loop (decode then filter, one thread) and face-blur playback (detection every
+written here with cv2.VideoWriter 'mp4v': 1920 x 1080, 120 frames of a sample photo
+panning and zooming. Runs alternate between the two loops; medians of the per-run rates
+are compared. The sequential loop (decode then filter, one thread) and face-blur playback (detection every
 6th frame) are shown for information.
 """
 
