@@ -5,8 +5,8 @@ default blur 4.7% of the short side + grayscale) runs at >= 0.6x the frame rate 
 bare cv2.VideoCapture read loop (BGR frames, no conversion, no filter). The file is
 written here with cv2.VideoWriter 'mp4v': 1920 x 1080, 120 frames of a sample photo
 panning and zooming. Runs alternate between the two loops; medians of the per-run rates
-are compared. The sequential loop (decode then filter, one thread) and face-blur playback (detection every
-6th frame) are shown for information.
+are compared. The sequential loop (decode then filter, one thread) and face-blur
+playback (detection every 6th frame) are shown for information.
 """
 
 from __future__ import annotations
