@@ -25,6 +25,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -52,15 +53,20 @@ def photo(name: str, size: tuple[int, int]) -> np.ndarray:
     return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_CUBIC))
 
 
-class chain:  # noqa: N801 - reads as the function it stands for
+@dataclass(frozen=True)
+class Chain:
     """The benchmarked chain: blur radius px then full grayscale, fused as pipelines run it."""
 
-    def __init__(self, radius: float, short_side: int = 1080) -> None:
-        self.radius = radius
+    radius: float
 
     def apply(self, img: np.ndarray) -> np.ndarray:
         """The filtered frame."""
         return filters.fast_blur(img, self.radius, gray=True)
+
+
+def chain(radius: float) -> Chain:
+    """The chain at this radius in pixels."""
+    return Chain(radius)
 
 
 def photo_filling(name: str, size: tuple[int, int]) -> np.ndarray:
@@ -149,7 +155,7 @@ def pillow_chain(picture: Image.Image, radius: float) -> Image.Image:
 def measure(label: str, size: tuple[int, int], radius: float) -> dict[str, float]:
     """Timings (s) and PSNRs (dB) of one frame size and radius."""
     img = photo("chelsea.png", size)
-    pipeline = chain(radius, min(size))
+    pipeline = chain(radius)
     result = interleaved({"copy": img.copy, "chain": lambda: pipeline.apply(img)}, rounds=41)
     if label == "1080p":
         # Timed apart from the copy: Pillow's slow pass would evict the copy's cached frame.
@@ -171,12 +177,12 @@ def _warm_up(seconds: float = 2.0) -> None:
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         for radius in RADII:
-            chain(radius, img.shape[0]).apply(img)
+            chain(radius).apply(img)
             img.copy()
 
 
 def _psnr_of(img: np.ndarray, radius: float) -> float:
-    return psnr(chain(radius, min(img.shape[:2])).apply(img)[..., 0], exact(img, radius))
+    return psnr(chain(radius).apply(img)[..., 0], exact(img, radius))
 
 
 def run() -> None:
