@@ -20,7 +20,7 @@ from app.imaging.scale import fit_size, shrink_to
 from .scene import at_width, draw_scene
 
 UPLOADS = (256, 512, 1024, 1600, 3200)
-WINDOWS = (800, 1600, 2400)
+WINDOWS = (800, 1200, 1600, 2000, 2400)
 TOLERANCE_DB = 1.5
 
 Screen = tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, int]], tuple[int, int]]
