@@ -141,7 +141,8 @@ class FilterPipeline:
             img, bgr = cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
         out = img
         for step, gray, then, face_level in plan:
-            if step.name == "blur" and isinstance(step, _PixelatedBlur):
+            if step.name == "blur":
+                block = step.block if isinstance(step, _PixelatedBlur) else None
                 out = filters.fast_blur(
                     out,
                     pixels(out, step.strength),
@@ -150,18 +151,7 @@ class FilterPipeline:
                     then=then,
                     faces=faces or () if face_level else (),
                     face_strength=face_level or 1.0,
-                    pixelate_first=pixels(out, step.block),
-                )
-                bgr = False
-            elif step.name == "blur":
-                out = filters.fast_blur(
-                    out,
-                    pixels(out, step.strength),
-                    gray=gray,
-                    bgr=bgr,
-                    then=then,
-                    faces=faces or () if face_level else (),
-                    face_strength=face_level or 1.0,
+                    pixelate_first=None if block is None else pixels(out, block),
                 )
                 bgr = False
             elif step.name == "pixelate":

@@ -10,7 +10,8 @@ import pytest
 
 from app.domain.filter_units import REFERENCE_SHORT_SIDE, current_layer, stamped
 from app.domain.policies import PolicyError, load_policies
-from app.imaging.pipeline import FILTERS, FilterPipeline, FilterStep, resolve_pipeline
+from app.imaging import filters
+from app.imaging.pipeline import FILTERS, FilterPipeline, FilterStep, parse_preset, resolve_pipeline
 from app.log.paths import resources_dir
 
 OLD_GRAPHIC = {
@@ -95,3 +96,27 @@ def test_the_provisional_frame_is_at_least_as_obscured() -> None:
         np.abs(np.diff(provisional.astype(int), axis=1)).mean()
         <= np.abs(np.diff(final.astype(int), axis=1)).mean()
     )
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        [{"filter": "pixelate", "strength": 0.078}, {"filter": "blur", "strength": 0.047}],
+        [{"filter": "blur", "strength": 0.047}, {"filter": "mute_red"}],
+        [{"filter": "blur", "strength": 0.02}, {"filter": "face_blur"}],
+        [{"filter": "blur", "strength": 0.03}, {"filter": "mute_red"}, {"filter": "grayscale"}],
+    ],
+)
+def test_steps_on_the_small_copy_give_the_picture_of_running_them_one_by_one(
+    preset: list[dict[str, object]], astronaut: np.ndarray
+) -> None:
+    boxes = [(180, 60, 100, 110)]
+    pipeline = parse_preset(preset, "t")
+    one_by_one = astronaut
+    for step in pipeline.steps:
+        if step.name == "face_blur":
+            one_by_one = filters.blur_faces(one_by_one, step.strength, boxes)
+        else:
+            one_by_one = FILTERS[step.name].apply(one_by_one, step.strength)
+    error = np.abs(pipeline.apply(astronaut, boxes).astype(float) - one_by_one).mean()
+    assert error < 3.5, (pipeline.describe(), error)  # levels of 255, on average
