@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.domain.filter_units import LAYER_SCHEMA, LEGACY_SCHEMA, current_layer, stamped
+
 
 class PolicyError(ValueError):
     """A policy file that cannot be used, with the file and key in the message."""
@@ -125,8 +127,12 @@ def parse_policy(doc: Any, source: str) -> Policy:
         raise r.fail("top level", "expected an object")
     r.exact_keys(doc, set(_TOP_KEYS) | set(_OPTIONAL_KEYS), "")
     top = {key: r.get(doc, key, kind, "") for key, kind in _TOP_KEYS.items()}
-    if top["schema"] != 1:
-        raise r.fail("schema", f"unsupported schema version {top['schema']}")
+    if top["schema"] not in (LEGACY_SCHEMA, LAYER_SCHEMA):
+        raise r.fail(
+            "schema",
+            f"unsupported schema version {top['schema']} (2: filter sizes are fractions of "
+            "the picture's short side; 1: old pixel sizes, migrated on load)",
+        )
     fields = _parse_fields(r, top["fields"])
     subcategories = _parse_subcategories(r, top["subcategories"])
     return Policy(
@@ -140,7 +146,7 @@ def parse_policy(doc: Any, source: str) -> Policy:
         subcategories=subcategories,
         actions=_parse_actions(r, top["actions"], fields),
         fields=fields,
-        filters=_parse_filters(r, top["filters"]),
+        filters=_parse_filters(r, top["filters"], top["schema"]),
         listen_filter=_parse_listen_filter(r, doc, top["graphic"]),
     )
 
@@ -225,11 +231,16 @@ def _parse_actions(
     return tuple(actions)
 
 
-def _parse_filters(r: _Reader, filters: dict[str, Any]) -> Mapping[str, Any]:
+def _parse_filters(r: _Reader, filters: dict[str, Any], schema: int) -> Mapping[str, Any]:
+    """The filter block in today's unit, marked with its layer schema.
+
+    A schema 1 file's blur and pixelate sizes are pixels at a 512 px short side; they are
+    turned into fractions here (app/domain/filter_units.py), so old files keep loading.
+    """
     r.exact_keys(filters, {"default", "by_severity"}, "filters")
     if not isinstance(filters.get("default"), list) or not filters["default"]:
         raise r.fail("filters.default", "expected a non-empty list of filter steps")
-    return filters
+    return stamped(current_layer({**filters, "schema": schema}, "filters"))
 
 
 class PolicySet:

@@ -2,7 +2,12 @@
 
 A pipeline is an ordered tuple of steps, each a filter name and a strength. The JSON form
 (in policies, team defaults and user preferences) is a list such as
-`[{"filter": "blur", "strength": 24}, {"filter": "grayscale"}]`.
+`[{"filter": "blur", "strength": 0.047}, {"filter": "grayscale"}]`.
+
+Unit (app/domain/filter_units.py): blur's radius (the Gaussian's sigma) and pixelate's
+block are fractions of the short side of the picture as shown, so a preset obscures a
+photo equally whatever its upload size and whatever the window's; every other strength
+runs from 0 to 1. Layers from before this unit (pixel counts) are migrated on read.
 
 Invariant: a display pipeline always obscures. Every FilterPipeline holds at least one
 whole-frame obscuring filter (blur, pixelate or outline) at a strength that visibly does
@@ -30,13 +35,18 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from app.domain.filter_units import SIZED_FILTERS, current_layer
 from app.imaging import filters
 from app.imaging.faces import Box, detect_faces
 
 
 @dataclass(frozen=True)
 class FilterSpec:
-    """One filter as presets may name it: allowed strengths and whether it obscures."""
+    """One filter as presets may name it: allowed strengths and whether it obscures.
+
+    A sized filter's strength is a fraction of the picture's short side; `apply` takes
+    the strength as a preset states it.
+    """
 
     name: str
     default: float
@@ -45,23 +55,38 @@ class FilterSpec:
     obscures: bool
     apply: Callable[[np.ndarray, float], np.ndarray]
 
+    @property
+    def sized(self) -> bool:
+        """Whether the strength is a share of the short side (blur, pixelate)."""
+        return self.name in SIZED_FILTERS
+
+
+def pixels(img: np.ndarray, share: float) -> float:
+    """A share of img's short side, in its pixels."""
+    return share * min(img.shape[0], img.shape[1])
+
 
 FILTERS: dict[str, FilterSpec] = {
     spec.name: spec
     for spec in (
-        FilterSpec("blur", 24, 4, 256, True, filters.fast_blur),
-        FilterSpec("pixelate", 16, 4, 256, True, filters.pixelate),
+        FilterSpec(
+            "blur", 0.047, 0.005, 0.5, True, lambda i, s: filters.fast_blur(i, pixels(i, s))
+        ),
+        FilterSpec(
+            "pixelate", 0.031, 0.005, 0.5, True, lambda i, s: filters.pixelate(i, pixels(i, s))
+        ),
         FilterSpec("outline", 0.5, 0, 1, True, filters.outline),
         FilterSpec("grayscale", 1, 0.05, 1, False, filters.grayscale),
         FilterSpec("mute_red", 1, 0.05, 1, False, filters.mute_red),
         FilterSpec("face_blur", 1, 0.05, 1, False, filters.blur_faces),
     )
 }
+_POINTWISE = {"grayscale", "mute_red"}
 
 
 @dataclass(frozen=True)
 class FilterStep:
-    """One filter and its strength (pixels for blur and pixelate, else 0..1)."""
+    """One filter and its strength (share of the short side for blur and pixelate)."""
 
     name: str
     strength: float
@@ -71,13 +96,17 @@ class FilterStep:
         if spec is None:
             raise ValueError(f"unknown filter {self.name!r} (known: {', '.join(FILTERS)})")
         if not spec.low <= self.strength <= spec.high:
+            unit = " (a fraction of the picture's short side)" if spec.sized else ""
             raise ValueError(
-                f"{self.name} strength {self.strength:g} is outside {spec.low:g}..{spec.high:g}"
+                f"{self.name} strength {self.strength:g} is outside "
+                f"{spec.low:g}..{spec.high:g}{unit}"
             )
 
     def describe(self) -> str:
-        """'blur 24', or just 'grayscale' for a 0..1 filter at full strength."""
-        if FILTERS[self.name].high == 1 and self.strength == 1:
+        """'blur 4.7%' (of the short side), or just 'grayscale' at full strength."""
+        if FILTERS[self.name].sized:
+            return f"{self.name} {self.strength * 100:.2g}%"
+        if self.strength == 1:
             return self.name
         return f"{self.name} {self.strength:g}"
 
@@ -100,33 +129,61 @@ class FilterPipeline:
     ) -> np.ndarray:
         """The filtered RGB frame (a new array); `faces` skips face detection (video).
 
-        bgr=True takes an OpenCV BGR frame; a pipeline that starts with blur + grayscale
-        then never converts the full frame to RGB.
+        img is the frame at the size it is shown (sizes are shares of its short side);
+        bgr=True takes an OpenCV BGR frame, turned to RGB only where it is small.
         """
-        steps = list(self.steps)
-        img, bgr = _as_input(
-            img, bgr, _fusable(*steps[:2]), faces is None and self.uses("face_blur")
-        )
         if faces is None and self.uses("face_blur"):
             # Faces are found on the frame as decoded: after a blur there are none to find.
-            faces = detect_faces(img)
+            rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB) if bgr else img
+            faces = detect_faces(rgb)
+        plan = _plan(self.steps)
+        if bgr and (not plan or plan[0][0].name not in SIZED_FILTERS):
+            img, bgr = cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
         out = img
-        while steps:
-            step = steps.pop(0)
-            if steps and _fusable(step, steps[0]):
-                # Blur and grayscale commute; together they run as one cheap pass.
-                partner = steps.pop(0)
-                blur = step if step.name == "blur" else partner
-                out = filters.blurred_grayscale(out, blur.strength, bgr=bgr)
+        for step, gray, then, face_level in plan:
+            if step.name == "blur":
+                block = step.block if isinstance(step, _PixelatedBlur) else None
+                out = filters.fast_blur(
+                    out,
+                    pixels(out, step.strength),
+                    gray=gray,
+                    bgr=bgr,
+                    then=then,
+                    faces=faces or () if face_level else (),
+                    face_strength=face_level or 1.0,
+                    pixelate_first=None if block is None else pixels(out, block),
+                )
+                bgr = False
+            elif step.name == "pixelate":
+                out = filters.pixelate(
+                    out, pixels(out, step.strength), gray=gray, bgr=bgr, then=then
+                )
                 bgr = False
             elif step.name == "face_blur":
-                out = filters.blur_faces(out, step.strength, faces)
+                out = filters.blur_faces(out, step.strength, faces, in_place=out is not img)
             else:
                 out = FILTERS[step.name].apply(out, step.strength)
-        return out
+        return out if out is not img else img.copy()
+
+    def apply_provisional(self, img: np.ndarray, *, bgr: bool = False) -> np.ndarray:
+        """The frame before its faces are known: blurred at least as much as a face.
+
+        A face's blur is a quarter of its size, and a face may fill the frame, so every
+        blur here is raised to the strongest one allowed and face blur becomes a blur of
+        the whole frame: at least as obscured as apply() whatever the faces turn out to
+        be. Shown while detection runs, replaced by apply() once it is done.
+        """
+        if not self.uses("face_blur"):
+            return self.apply(img, (), bgr=bgr)
+        strongest = FILTERS["blur"].high
+        steps = [
+            FilterStep("blur", strongest) if step.name in ("blur", "face_blur") else step
+            for step in self.steps
+        ]
+        return FilterPipeline(tuple(steps)).apply(img, (), bgr=bgr)
 
     def describe(self) -> str:
-        """Human summary such as 'blur 24 + grayscale'."""
+        """Human summary such as 'blur 4.7% + grayscale'."""
         return " + ".join(step.describe() for step in self.steps)
 
     def uses(self, name: str) -> bool:
@@ -144,21 +201,69 @@ class FilterPipeline:
 _FULL_GRAY = FilterStep("grayscale", 1)
 
 
-def _fusable(*pair: FilterStep) -> bool:
-    return {step.name for step in pair} == {"blur", "grayscale"} and _FULL_GRAY in pair
+@dataclass(frozen=True)
+class _PixelatedBlur(FilterStep):
+    """A pixelate step and the blur right after it, run as one (planning only)."""
+
+    block: float = 0.0
 
 
-def _as_input(
-    img: np.ndarray, bgr: bool, starts_fused: bool, detects: bool
-) -> tuple[np.ndarray, bool]:
-    """The frame to start from and whether it is still BGR."""
-    if bgr and (detects or not starts_fused):
-        # Only the fused blur + gray pass reads BGR directly; everything else needs RGB.
-        return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), False
-    return img, bgr
+# (step, ends in full gray, colour steps on its small copy, face blur on it or None)
+_Planned = tuple[FilterStep, bool, tuple[filters.Pointwise, ...], float | None]
 
 
-DEFAULT_PIPELINE = FilterPipeline((FilterStep("blur", 24), _FULL_GRAY))
+def _plan(steps: Sequence[FilterStep]) -> list[_Planned]:
+    """The steps as run, each with what rides on its small copy (see _Planned).
+
+    Same picture, less work. With a full grayscale anywhere, the whole result is gray:
+    blur, pixelate and face blur are averages, which commute with the gray weights, and
+    muting red keeps each pixel's luminance, so grayscale and mute_red steps drop out and
+    the first blur or pixelate turns gray on its small copy. Without one, the colour steps
+    that follow a blur or pixelate run on its small copy. A face blur right after a blur
+    runs on that blur's small copy too.
+    """
+    gray = _FULL_GRAY in steps
+    plan: list[_Planned] = []
+    gray_pending = gray
+    for step in steps:
+        last = plan[-1] if plan else None
+        if step.name in _POINTWISE:
+            if gray:
+                continue
+            if last is not None and last[0].name in SIZED_FILTERS and last[3] is None:
+                plan[-1] = (last[0], last[1], (*last[2], _pointwise(step)), None)
+                continue
+            plan.append((step, False, (), None))
+        elif (
+            step.name == "blur"
+            and last is not None
+            and last[0].name == "pixelate"
+            and not last[2]
+            and last[3] is None
+        ):
+            # A mosaic then a blur: the blur's small copy holds the same cell means.
+            merged = _PixelatedBlur("blur", step.strength, block=last[0].strength)
+            plan[-1] = (merged, last[1], (), None)
+        elif step.name in SIZED_FILTERS:
+            plan.append((step, gray_pending, (), None))
+            gray_pending = False
+        elif step.name == "face_blur" and last is not None and last[0].name == "blur":
+            plan[-1] = (*last[:3], max(last[3] or 0.0, step.strength))
+        else:
+            if step.name == "outline":
+                gray_pending = False  # its drawing is gray already
+            plan.append((step, False, (), None))
+    if gray_pending:
+        plan.append((_FULL_GRAY, False, (), None))
+    return plan
+
+
+def _pointwise(step: FilterStep) -> filters.Pointwise:
+    apply, strength = FILTERS[step.name].apply, step.strength
+    return lambda small: apply(small, strength)
+
+
+DEFAULT_PIPELINE = FilterPipeline((FilterStep("blur", 0.047), _FULL_GRAY))
 
 
 def parse_preset(obj: object, where: str) -> FilterPipeline:
@@ -211,9 +316,12 @@ def resolve_pipeline(
 def _pick(layer: Mapping[str, object] | None, severity: int, where: str) -> FilterPipeline | None:
     if layer is None:
         return None
-    unknown = sorted(set(layer) - {"default", "by_severity"})
+    unknown = sorted(set(layer) - {"schema", "default", "by_severity"})
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (allowed: default, by_severity)")
+        raise ValueError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: schema, default, by_severity)"
+        )
+    layer = current_layer(layer, where)
     by_severity = _by_severity(layer.get("by_severity", {}), f"{where}.by_severity")
     if severity in by_severity:
         return by_severity[severity]

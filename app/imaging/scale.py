@@ -27,7 +27,8 @@ def shrink_to(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     while img.shape[1] // 2 >= tw and img.shape[0] // 2 >= th:
         h, w = img.shape[0] // 2, img.shape[1] // 2
         # An odd last row or column is dropped so the halving stays on the fast path.
-        img = cv2.resize(img[: h * 2, : w * 2], (w, h), interpolation=cv2.INTER_AREA)
+        # Bilinear at exactly half is the 2 x 2 mean (INTER_AREA's result) on a faster path.
+        img = cv2.resize(img[: h * 2, : w * 2], (w, h), interpolation=cv2.INTER_LINEAR)
     if (img.shape[1], img.shape[0]) != size:
         img = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR)
     return img

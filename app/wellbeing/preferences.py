@@ -1,6 +1,7 @@
 """Filter choices above the policy: a reviewer's own preference and the lead's team default.
 
-Both are layers for `resolve_pipeline` (`{"default": [...steps], "by_severity": {...}}`):
+Both are layers for `resolve_pipeline` (`{"schema": 2, "default": [...steps],
+"by_severity": {...}}`; a layer without "schema" holds old pixel sizes, migrated on read):
 the user's beats the team's, which beats the policy's, and for graphic categories the
 policy stays a floor (app/imaging/pipeline.py). The team default is an event
 (`team.filters_set`), so it reaches every workstation of the team through sync; the
@@ -78,7 +79,7 @@ def validate_layer(layer: Layer, where: str) -> None:
             resolve_pipeline(None, severity, layer, graphic=False)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from exc
-    unknown = set(layer) - {"default", "by_severity"}
+    unknown = set(layer) - {"schema", "default", "by_severity"}
     if unknown:
         raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
 

@@ -26,7 +26,7 @@ from db.keyring import KeyringError
 from db.models import MediaItem
 
 MAGIC = (b"\x89PNG\r\n\x1a\n", b"JFIF\x00", b"Exif\x00\x00", b"ftypisom", b"ftypmp4")
-PIPELINE = FilterPipeline((FilterStep("blur", 8), FilterStep("grayscale", 1)))
+PIPELINE = FilterPipeline((FilterStep("blur", 0.016), FilterStep("grayscale", 1)))
 
 
 def _sample(store: LocalStore) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.domain.policies import load_policies
 from app.imaging import filters
 from app.imaging.faces import detect_faces
 from app.imaging.pipeline import (
@@ -25,10 +26,15 @@ from app.imaging.pipeline import (
 POLICIES = Path(__file__).resolve().parents[2] / "resources" / "policies"
 
 GRAPHIC = {
-    "default": [{"filter": "blur", "strength": 24}, {"filter": "grayscale"}],
+    "schema": 2,
+    "default": [{"filter": "blur", "strength": 0.047}, {"filter": "grayscale"}],
     "by_severity": {
-        "1": [{"filter": "blur", "strength": 16}, {"filter": "grayscale"}],
-        "4": [{"filter": "blur", "strength": 48}, {"filter": "grayscale"}, {"filter": "mute_red"}],
+        "1": [{"filter": "blur", "strength": 0.031}, {"filter": "grayscale"}],
+        "4": [
+            {"filter": "blur", "strength": 0.094},
+            {"filter": "grayscale"},
+            {"filter": "mute_red"},
+        ],
     },
 }
 
@@ -38,16 +44,16 @@ def steps(pipeline: FilterPipeline) -> list[tuple[str, float]]:
     return [(step.name, step.strength) for step in pipeline.steps]
 
 
-def test_default_pipeline_is_blur_24_and_grayscale() -> None:
-    assert DEFAULT_PIPELINE.describe() == "blur 24 + grayscale"
-    assert steps(DEFAULT_PIPELINE) == [("blur", 24), ("grayscale", 1)]
+def test_default_pipeline_is_blur_4_7_percent_and_grayscale() -> None:
+    assert DEFAULT_PIPELINE.describe() == "blur 4.7% + grayscale"
+    assert steps(DEFAULT_PIPELINE) == [("blur", 0.047), ("grayscale", 1)]
 
 
 def test_parse_preset_reads_the_json_form() -> None:
-    preset = json.loads('[{"filter": "pixelate", "strength": 40}, {"filter": "grayscale"}]')
+    preset = json.loads('[{"filter": "pixelate", "strength": 0.078}, {"filter": "grayscale"}]')
     pipeline = parse_preset(preset, "adult.json: filters.default")
-    assert steps(pipeline) == [("pixelate", 40), ("grayscale", 1)]
-    assert pipeline.describe() == "pixelate 40 + grayscale"
+    assert steps(pipeline) == [("pixelate", 0.078), ("grayscale", 1)]
+    assert pipeline.describe() == "pixelate 7.8% + grayscale"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +75,7 @@ def test_parse_preset_reads_the_json_form() -> None:
             r"team\.json\[0\]\.strength: blur strength 9000 is outside",
         ),
         (
-            [{"filter": "blur", "strength": 8}, {"filter": "grayscale", "strength": 2}],
+            [{"filter": "blur", "strength": 0.016}, {"filter": "grayscale", "strength": 2}],
             r"team\.json\[1\]\.strength: grayscale strength 2",
         ),
         (
@@ -88,7 +94,7 @@ def test_a_pipeline_never_stops_obscuring() -> None:
         FilterPipeline(())
     with pytest.raises(ValueError, match="needs blur, pixelate or outline"):
         DEFAULT_PIPELINE.without("blur")
-    assert DEFAULT_PIPELINE.without("grayscale").describe() == "blur 24"
+    assert DEFAULT_PIPELINE.without("grayscale").describe() == "blur 4.7%"
     with pytest.raises(ValueError, match="unknown filter"):
         FilterStep("sharpen", 1)
 
@@ -96,10 +102,9 @@ def test_a_pipeline_never_stops_obscuring() -> None:
 def test_every_shipped_policy_filter_block_resolves() -> None:
     files = sorted(POLICIES.glob("*.json"))
     assert files, f"no policies in {POLICIES}"
-    for path in files:
-        block = json.loads(path.read_text())["filters"]
+    for policy in load_policies(POLICIES):
         for severity in range(0, 6):
-            resolve_pipeline(block, severity)
+            resolve_pipeline(policy.filters, severity)
 
 
 def fine_detail(img: np.ndarray) -> np.ndarray:
@@ -111,15 +116,14 @@ def test_every_shipped_pipeline_obscures_the_picture(astronaut: np.ndarray) -> N
     assert (
         np.corrcoef(fine_detail(astronaut), fine_detail(filters.grayscale(astronaut)))[0, 1] > 0.9
     )
-    for path in sorted(POLICIES.glob("*.json")):
-        policy = json.loads(path.read_text())
+    for policy in load_policies(POLICIES):
         for severity in range(1, 5):
-            pipeline = resolve_pipeline(policy["filters"], severity, graphic=policy["graphic"])
+            pipeline = resolve_pipeline(policy.filters, severity, graphic=policy.graphic)
             shown = pipeline.apply(astronaut)
             kept = np.corrcoef(fine_detail(astronaut), fine_detail(shown))[0, 1]
-            where = f"{path.name} severity {severity}: {pipeline.describe()}"
+            where = f"{policy.id} severity {severity}: {pipeline.describe()}"
             assert kept < 0.1, where  # none of the original's fine detail survives
-            if policy["graphic"]:
+            if policy.graphic:
                 # A mild blur (8 px) on a 512 px photo still shows a face, which is
                 # acceptable for spam; graphic categories must not.
                 assert detect_faces(shown) == [], where
@@ -128,7 +132,7 @@ def test_every_shipped_pipeline_obscures_the_picture(astronaut: np.ndarray) -> N
 def test_apply_fuses_blur_and_grayscale_without_changing_the_result(chelsea: np.ndarray) -> None:
     for order in (["blur", "grayscale"], ["grayscale", "blur"]):
         pipeline = parse_preset(
-            [{"filter": n, "strength": 8 if n == "blur" else 1} for n in order], "t"
+            [{"filter": n, "strength": 8 / 300 if n == "blur" else 1} for n in order], "t"
         )
         fused = pipeline.apply(chelsea)
         separate = filters.grayscale(filters.fast_blur(chelsea, 8))
@@ -136,7 +140,7 @@ def test_apply_fuses_blur_and_grayscale_without_changing_the_result(chelsea: np.
 
 
 def test_face_blur_step_finds_faces_before_the_blur_hides_them(astronaut: np.ndarray) -> None:
-    with_faces = parse_preset([{"filter": "blur", "strength": 4}, {"filter": "face_blur"}], "t")
+    with_faces = parse_preset([{"filter": "blur", "strength": 0.008}, {"filter": "face_blur"}], "t")
     without = with_faces.without("face_blur")
     face = (slice(70, 160), slice(180, 270))
     difference = with_faces.apply(astronaut)[face].astype(int) - without.apply(astronaut)[face]
@@ -148,37 +152,42 @@ def test_resolve_without_any_layer_is_the_default() -> None:
 
 
 def test_resolve_picks_the_exact_severity_else_the_policy_default() -> None:
-    assert resolve_pipeline(GRAPHIC, 4).describe() == "blur 48 + grayscale + mute_red"
-    assert resolve_pipeline(GRAPHIC, 1).describe() == "blur 16 + grayscale"
-    assert resolve_pipeline(GRAPHIC, 3).describe() == "blur 24 + grayscale"
+    assert resolve_pipeline(GRAPHIC, 4).describe() == "blur 9.4% + grayscale + mute_red"
+    assert resolve_pipeline(GRAPHIC, 1).describe() == "blur 3.1% + grayscale"
+    assert resolve_pipeline(GRAPHIC, 3).describe() == "blur 4.7% + grayscale"
 
 
 def test_user_beats_team_beats_policy_when_stronger() -> None:
-    team = {"default": [{"filter": "blur", "strength": 32}, {"filter": "grayscale"}]}
-    user = {
-        "by_severity": {
-            "3": [{"filter": "pixelate", "strength": 30}, {"filter": "blur", "strength": 40}]
-        }
+    team = {
+        "schema": 2,
+        "default": [{"filter": "blur", "strength": 0.0625}, {"filter": "grayscale"}],
     }
-    assert resolve_pipeline(GRAPHIC, 3, team_defaults=team).describe() == "blur 32 + grayscale"
+    user = {
+        "schema": 2,
+        "by_severity": {
+            "3": [{"filter": "pixelate", "strength": 0.059}, {"filter": "blur", "strength": 0.078}]
+        },
+    }
+    assert resolve_pipeline(GRAPHIC, 3, team_defaults=team).describe() == "blur 6.2% + grayscale"
     chosen = resolve_pipeline(GRAPHIC, 3, user_prefs=user, team_defaults=team)
-    assert chosen.describe() == "pixelate 30 + blur 40 + grayscale"  # policy's gray kept
+    assert chosen.describe() == "pixelate 5.9% + blur 7.8% + grayscale"  # policy's gray kept
     assert (
         resolve_pipeline(GRAPHIC, 2, user_prefs=user, team_defaults=team).describe()
-        == "blur 32 + grayscale"
+        == "blur 6.2% + grayscale"
     )
 
 
 def test_a_user_cannot_weaken_a_graphic_policy() -> None:
-    user = {"default": [{"filter": "blur", "strength": 8}]}
+    user = {"schema": 2, "default": [{"filter": "blur", "strength": 0.016}]}
     assert (
-        resolve_pipeline(GRAPHIC, 4, user_prefs=user).describe() == "blur 48 + grayscale + mute_red"
+        resolve_pipeline(GRAPHIC, 4, user_prefs=user).describe()
+        == "blur 9.4% + grayscale + mute_red"
     )
 
 
 def test_a_non_graphic_policy_lets_the_user_choose() -> None:
-    user = {"default": [{"filter": "blur", "strength": 8}]}
-    assert resolve_pipeline(GRAPHIC, 4, user_prefs=user, graphic=False).describe() == "blur 8"
+    user = {"schema": 2, "default": [{"filter": "blur", "strength": 0.016}]}
+    assert resolve_pipeline(GRAPHIC, 4, user_prefs=user, graphic=False).describe() == "blur 1.6%"
 
 
 @pytest.mark.parametrize(
@@ -215,7 +224,7 @@ def test_no_user_preference_drops_below_the_policy_floor(
     if not any(FILTERS[str(step["filter"])].obscures for step in user):
         user = [*user, {"filter": "outline"}]
     floor = resolve_pipeline(GRAPHIC, severity)
-    chosen = resolve_pipeline(GRAPHIC, severity, user_prefs={"default": user})
+    chosen = resolve_pipeline(GRAPHIC, severity, user_prefs={"schema": 2, "default": user})
     for need in floor.steps:
         assert any(s.name == need.name and s.strength >= need.strength for s in chosen.steps)
 
@@ -223,10 +232,10 @@ def test_no_user_preference_drops_below_the_policy_floor(
 @pytest.mark.parametrize(
     "preset",
     [
-        [{"filter": "blur", "strength": 24}, {"filter": "grayscale"}],
-        [{"filter": "grayscale"}, {"filter": "blur", "strength": 8}, {"filter": "mute_red"}],
-        [{"filter": "pixelate", "strength": 12}, {"filter": "mute_red"}],
-        [{"filter": "blur", "strength": 4}, {"filter": "grayscale"}, {"filter": "face_blur"}],
+        [{"filter": "blur", "strength": 0.047}, {"filter": "grayscale"}],
+        [{"filter": "grayscale"}, {"filter": "blur", "strength": 0.016}, {"filter": "mute_red"}],
+        [{"filter": "pixelate", "strength": 0.023}, {"filter": "mute_red"}],
+        [{"filter": "blur", "strength": 0.008}, {"filter": "grayscale"}, {"filter": "face_blur"}],
     ],
 )
 def test_a_bgr_frame_gives_the_same_rgb_result(preset: list[object], astronaut: np.ndarray) -> None:

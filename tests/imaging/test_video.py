@@ -18,7 +18,7 @@ from app.imaging.video import PlaybackFilter, VideoReader, filtered_frames
 
 from .corpus import write_video
 
-FACE_BLUR = parse_preset([{"filter": "blur", "strength": 8}, {"filter": "face_blur"}], "test")
+FACE_BLUR = parse_preset([{"filter": "blur", "strength": 0.016}, {"filter": "face_blur"}], "test")
 
 
 @pytest.fixture(scope="module")

@@ -25,13 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.filter_units import current_layer, stamped
 from app.imaging.pipeline import FilterPipeline, parse_preset
 from app.log.paths import resources_dir
 from widgets.media.qimage import qimage_from_rgb
 
 log = logging.getLogger(__name__)
 
-BASES = {"blur": (4, 64, 24), "pixelate": (4, 64, 24), "outline": (1, 10, 5)}
+# Slider range, default and the slider step's worth of strength: blur and pixelate in
+# tenths of a percent of the picture's short side, outline in tenths of its 0..1 range.
+BASES = {
+    "blur": (5, 125, 47, 0.001),
+    "pixelate": (5, 125, 47, 0.001),
+    "outline": (1, 10, 5, 0.1),
+}
 
 
 class FilterPrefsDialog(QDialog):
@@ -68,8 +75,9 @@ class FilterPrefsDialog(QDialog):
 
     def layer(self) -> dict[str, Any]:
         """The chosen filters as a resolve_pipeline layer."""
+        unit = BASES[self.base.currentData()][3]
         steps: list[dict[str, Any]] = [
-            {"filter": self.base.currentData(), "strength": self.strength.value()}
+            {"filter": self.base.currentData(), "strength": round(self.strength.value() * unit, 4)}
         ]
         if self.grayscale.isChecked():
             steps.append({"filter": "grayscale"})
@@ -77,14 +85,14 @@ class FilterPrefsDialog(QDialog):
             steps.append({"filter": "mute_red", "strength": 1.0})
         if self.faces.isChecked():
             steps.append({"filter": "face_blur", "strength": 1.0})
-        return {"default": steps}
+        return stamped({"default": steps})
 
     def pipeline(self) -> FilterPipeline:
         """The chosen filters as a pipeline (ValueError when they would not obscure)."""
         return parse_preset(self.layer()["default"], "preferences")
 
     def _update(self) -> None:
-        low, high, _ = BASES[self.base.currentData()]
+        low, high, _, _ = BASES[self.base.currentData()]
         self.strength.setRange(low, high)
         try:
             shown = self.pipeline().apply(self._sample)
@@ -98,16 +106,20 @@ class FilterPrefsDialog(QDialog):
         )
 
     def _load(self, layer: dict[str, Any] | None) -> None:
-        steps = (layer or {}).get("default") or [
-            {"filter": "blur", "strength": 24},
-            {"filter": "grayscale"},
-        ]
+        try:
+            steps = current_layer(layer or {}, "filters").get("default")
+        except ValueError:
+            log.warning("unreadable filter layer ignored: %r", layer)
+            steps = None
+        steps = steps or [{"filter": "blur", "strength": 0.047}, {"filter": "grayscale"}]
         names = {step["filter"]: step for step in steps}
         base = next((n for n in BASES if n in names), "blur")
         self.base.setCurrentIndex(self.base.findData(base))
-        low, high, default = BASES[base]
+        low, high, default, unit = BASES[base]
         self.strength.setRange(low, high)
-        self.strength.setValue(int(names.get(base, {}).get("strength", default)))
+        strength = names.get(base, {}).get("strength")
+        known = isinstance(strength, int | float) and not isinstance(strength, bool)
+        self.strength.setValue(round(strength / unit) if known else default)
         self.grayscale.setChecked("grayscale" in names)
         self.mute_red.setChecked("mute_red" in names)
         self.faces.setChecked("face_blur" in names)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.imaging.filters import grayscale
 from app.imaging.pipeline import FilterPipeline
-from app.imaging.prep import MediaUnavailable, PreparedMedia, prepare_media
+from app.imaging.prep import MediaUnavailable, PreparedMedia, prepare_media, refine
 from db.blobs import BlobStore
 from widgets.media.qimage import qimage_from_rgb
 from widgets.media.reveal import RevealArea
@@ -46,6 +46,8 @@ class CanvasState(Enum):
 BACKGROUND = QColor("#1e2126")
 TEXT = QColor("#c9ced6")
 LENS_RADIUS = 90
+# Filters run at the canvas's size, never below this (a canvas not yet laid out is tiny).
+MIN_FILTER_SIZE = (640, 480)
 SAFE_SCREEN_TEXT = "Media hidden (safe screen).\nPress Esc to bring back the filtered view."
 
 
@@ -108,11 +110,22 @@ class MediaView(QWidget):
         self._generation += 1
         generation = self._generation
         self._set(CanvasState.LOADING, "Preparing the filtered view…")
+        display = self.display_size()
         self._runner.submit(
-            lambda: prepare_media(self._blobs, sha256, pipeline),
+            lambda: prepare_media(
+                self._blobs, sha256, pipeline, display=display, wait_for_faces=False
+            ),
             lambda result: self._on_ready(generation, result),
             lambda error: self._on_error(generation, error),
             owner=self,
+        )
+
+    def display_size(self) -> tuple[int, int]:
+        """The canvas in device pixels: the size the filters run at."""
+        ratio = self.devicePixelRatioF()
+        return (
+            round(max(self.width(), MIN_FILTER_SIZE[0]) * ratio),
+            round(max(self.height(), MIN_FILTER_SIZE[1]) * ratio),
         )
 
     def show_frame(self, filtered: np.ndarray, raw: np.ndarray | None) -> None:
@@ -142,10 +155,24 @@ class MediaView(QWidget):
     def _on_ready(self, generation: int, result: PreparedMedia) -> None:
         if generation != self._generation:
             return
+        if self._state is CanvasState.READY and self.prepared is not None:
+            # The final frame after a provisional one: same item, view and reveal kept.
+            self.prepared = result
+            self._image = qimage_from_rgb(result.filtered)
+            self.update()
+            return
         self.prepared = result
         self._image = qimage_from_rgb(result.filtered)
         self._raw = result.raw
         self._set(CanvasState.READY, "")
+        if not result.final:
+            # Painted at once with every spot blurred like a face; the faces come next.
+            self._runner.submit(
+                lambda: refine(result),
+                lambda final: self._on_ready(generation, final),
+                lambda error: self._on_error(generation, error),
+                owner=self,
+            )
         self.ready.emit()
 
     def _on_error(self, generation: int, error: BaseException) -> None:
