@@ -68,15 +68,17 @@ FEATURES: list[str] = [
     "widgets.evidence.feature:install",
 ]
 
-# Qt-free modules the main window needs, loaded by the store-opening worker while the
-# person types (each import is one the window would otherwise make on the UI thread).
+# Modules the main window needs, loaded on a worker once the store is open, while the person
+# types (each is an import the window would otherwise make on the UI thread). The widget
+# modules among them create no Qt object at import but value types (colours, brushes).
 WARM_MODULES: tuple[str, ...] = (
     "app.review.reviewdesk",
     "app.imaging.pipeline",
     "app.imaging.decode",
     "app.wellbeing.exposure",
-    "app.sync.engine",
-    "app.qa.people",
+    "widgets.shell.main_window",
+    "widgets.media.media_view",
+    *(spec.partition(":")[0] for spec in FEATURES),
 )
 
 # What the workstation prints for `python -m bench startup` (with its monotonic clock).
@@ -143,8 +145,8 @@ class OpenedStore:
 
 
 def open_for_login(folder: Path) -> OpenedStore:
-    """Open (and on first start seed) the store and its login check; then load the
-    modules the window will need. Runs on a worker while the login is on the screen."""
+    """Open (and on first start seed) the store and its login check. Runs on a worker
+    while the login is on the screen."""
     from app.evidence.unlock import UnlockingAccounts
     from app.sync.login import accounts_for
 
@@ -152,12 +154,21 @@ def open_for_login(folder: Path) -> OpenedStore:
     store = open_workstation_store(folder, policy_set)
     try:
         accounts = UnlockingAccounts(store, accounts_for(store))
-        for module in WARM_MODULES:
-            importlib.import_module(module)
     except BaseException:
         store.close()
         raise
     return OpenedStore(store, policy_set, accounts)
+
+
+def warm_modules() -> None:
+    """Import what the window will need (on a worker); a module that fails is left for the
+    window's own import to report."""
+    for module in WARM_MODULES:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            log.warning("preloading %s failed", module, exc_info=True)
+            return
 
 
 def build_window(
@@ -196,16 +207,17 @@ def run_workstation(
         sys.excepthook = previous_hook
 
 
-def bench_mark(name: str) -> None:
+def bench_mark(name: str, detail: str = "") -> None:
     """Tell the start-up benchmark that `name` happened, on the shared monotonic clock."""
-    print(f"{BENCH_MARK} {name} {time.monotonic():.6f}", flush=True)
+    print(f"{BENCH_MARK} {name} {time.monotonic():.6f} {detail}".rstrip(), flush=True)
 
 
 class _Opening:
     """The store being opened behind the login dialog."""
 
-    def __init__(self, folder: Path, login: LoginDialog) -> None:
+    def __init__(self, folder: Path, login: LoginDialog, marks: bool) -> None:
         self.folder = folder
+        self.marks = marks
         self.login = login
         self.opened: OpenedStore | None = None
         self.error: BaseException | None = None
@@ -215,7 +227,10 @@ class _Opening:
         self.runner.submit(lambda: open_for_login(self.folder), self._done, self._failed)
 
     def _done(self, opened: OpenedStore) -> None:
+        if self.marks:
+            bench_mark("store-open")
         self.opened = opened
+        self.runner.submit(warm_modules, lambda _none: None, lambda _error: None)
         self.login.set_accounts(opened.accounts)
 
     def _failed(self, error: BaseException) -> None:
@@ -228,7 +243,7 @@ def _sign_in_and_run(app: QApplication, folder: Path, log_file: Path, bench: Ben
     will not open is told."""
     settings = Settings(folder)
     login = LoginDialog(None, settings.last_user)
-    opening = _Opening(folder, login)
+    opening = _Opening(folder, login, bench.exit_after_first_paint)
     FirstPaint(login, lambda: _login_painted(login, opening, bench))
     accepted = login.exec() == QDialog.DialogCode.Accepted
     if opening.error is not None:
@@ -242,9 +257,12 @@ def _sign_in_and_run(app: QApplication, folder: Path, log_file: Path, bench: Ben
     from widgets.evidence import unlock as evidence
 
     settings.last_user = login.reviewer.username
+    if bench.exit_after_first_paint:
+        bench_mark("signed-in")
     evidence.after_login(opened.store, opened.accounts.last, None)
     window = build_window(opened.store, opened.policy_set, login.reviewer, folder)
     if bench.exit_after_first_paint:
+        bench_mark("window-built")
         _mark_first_case(window)
     window.show()
     # Start-up objects live as long as the app: leave them out of the collector's full
@@ -282,7 +300,9 @@ def _mark_first_case(window: MainWindow) -> None:
         return window.current is not None and media.state is not CanvasState.LOADING
 
     def done() -> None:
-        bench_mark("case-painted")
+        shown = window.current
+        title = shown.row.title.replace(" ", "_") if shown is not None else "-"
+        bench_mark("case-painted", f"{media.state.name.lower()} {title}")
         window.close()
 
     FirstPaint(media, done, painted)
