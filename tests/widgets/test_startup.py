@@ -145,3 +145,63 @@ def test_a_bench_login_needs_the_bench_exit_option(tmp_path: Path) -> None:
 
     path = _login_file(tmp_path, {"username": "mod", "password": "pw"})
     assert main(["--data-dir", str(tmp_path), "--bench-login", str(path)]) == 2
+
+
+def _small_store(folder: Path) -> None:
+    """One moderator and one photo case (a small drawn JPEG), through the real intake."""
+    import cv2
+    import numpy as np
+
+    from app.domain.people import Accounts
+    from app.domain.policies import load_policies
+    from app.log.paths import resources_dir
+    from app.log.store import LocalStore
+    from app.review.intake import Intake
+
+    picture = np.zeros((120, 160, 3), np.uint8)
+    cv2.circle(picture, (80, 60), 40, (40, 160, 220), -1)
+    media = folder.parent / "media"
+    media.mkdir()
+    cv2.imwrite(str(media / "drawn.jpg"), picture)
+    row = {
+        "external_id": "start-1",
+        "category": "hate_speech",
+        "severity": 3,
+        "reported_at": "2026-01-01T09:00:00Z",
+        "media": ["drawn.jpg"],
+    }
+    (media / "reports.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    store = LocalStore(folder)
+    Accounts(store).add("mod", "start-password-1", "moderator", "Maya")
+    policies = load_policies(resources_dir() / "policies")
+    assert Intake(store, policies, "intake").import_file(media / "reports.jsonl").created
+    store.close()
+
+
+def _start(folder: Path, login: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "widgets.shell.main", "--data-dir", str(folder)]
+    command += ["--bench-exit-after-first-paint", "--bench-login", str(login)]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=90, env=env)
+
+
+def test_the_workstation_signs_in_behind_the_login_and_paints_the_first_case(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "store"
+    _small_store(folder)
+    right = _login_file(tmp_path, {"username": "mod", "password": "start-password-1"})
+    started = _start(folder, right)
+    assert started.returncode == 0, started.stderr
+    marks = [line.split() for line in started.stdout.splitlines() if line.startswith("veil-")]
+    names = [m[1] for m in marks]
+    assert names == ["login-painted", "store-open", "signed-in", "window-built", "case-painted"]
+    times = [float(m[2]) for m in marks]
+    assert times == sorted(times)
+    assert marks[-1][3] == "ready"  # the filtered photo, not a placeholder
+
+    (tmp_path / "login.json").unlink()
+    wrong = _login_file(tmp_path, {"username": "mod", "password": "not-the-password"})
+    refused = _start(folder, wrong)
+    assert refused.returncode == 1 and "--bench-login refused" in refused.stderr
+    assert "case-painted" not in refused.stdout

@@ -221,6 +221,7 @@ class _Opening:
         self.login = login
         self.opened: OpenedStore | None = None
         self.error: BaseException | None = None
+        self.refused = ""  # why the benchmark's sign-in was refused
         self.runner = TaskRunner()
 
     def start(self) -> None:
@@ -230,8 +231,12 @@ class _Opening:
         if self.marks:
             bench_mark("store-open")
         self.opened = opened
-        self.runner.submit(warm_modules, lambda _none: None, lambda _error: None)
-        self.login.set_accounts(opened.accounts)
+        if self.login.isVisible():  # not when the login was closed meanwhile
+            self.runner.submit(warm_modules, lambda _none: None, lambda _error: None)
+        self.login.set_accounts(opened.accounts)  # checks a sign-in asked for meanwhile
+        if self.marks and self.login.result() != QDialog.DialogCode.Accepted:
+            self.refused = self.login.error.text() or "no sign-in was asked for"
+            self.login.reject()  # a benchmark never waits for a person
 
     def _failed(self, error: BaseException) -> None:
         self.error = error
@@ -246,11 +251,19 @@ def _sign_in_and_run(app: QApplication, folder: Path, log_file: Path, bench: Ben
     opening = _Opening(folder, login, bench.exit_after_first_paint)
     FirstPaint(login, lambda: _login_painted(login, opening, bench))
     accepted = login.exec() == QDialog.DialogCode.Accepted
+    # Closed before the store was open: let the worker finish and hand the store over
+    # (its result is a queued event), so that it is closed properly.
+    opening.runner.wait(60000)
+    app.processEvents()
     if opening.error is not None:
         return _cannot_start(folder, log_file, opening.error)
-    if not opening.runner.wait(60000) or opening.opened is None:
-        return 0  # closed before the store was open: nothing to release but a late store
+    if opening.opened is None:
+        return 0
     opened = opening.opened
+    if opening.refused and bench.login is not None:
+        print(f"veil: --bench-login refused: {opening.refused}", file=sys.stderr)
+        opened.store.close()
+        return 1
     if not accepted or login.reviewer is None:
         opened.store.close()
         return 0
