@@ -177,24 +177,34 @@ def run(argv: Sequence[str] = ()) -> None:
         for size in sizes:
             make_store(root / f"store-{size}", size)
         baseline: list[float] = []
-        figures: dict[int, tuple[list[float], list[float]]] = {s: ([], []) for s in sizes}
+        figures: dict[int, Figures] = {s: ([], [], []) for s in sizes}
         for _ in range(args.runs):
             baseline.append(empty_window(env))
             for size in sizes:
                 folder = root / f"store-{size}"
                 figures[size][0].append(workstation(folder, None, env)["login-painted"])
-                figures[size][1].append(workstation(folder, login, env)["case-painted"])
+                marks = workstation(folder, login, env)
+                figures[size][1].append(marks["case-painted"])
+                # The sign-in is checked as soon as the store is open: from then on is what
+                # a person who typed their password waits after pressing Return.
+                figures[size][2].append(marks["case-painted"] - marks["store-open"])
         _report(statistics.median(baseline), figures)
 
 
-def _report(window: float, figures: dict[int, tuple[list[float], list[float]]]) -> None:
+# Seconds per run: to the login painted, to the first case painted, sign-in to that case.
+Figures = tuple[list[float], list[float], list[float]]
+
+
+def _report(window: float, figures: dict[int, Figures]) -> None:
     rows: list[tuple[object, ...]] = [("empty QMainWindow", "-", window * 1e3, 1.0)]
     medians: dict[int, tuple[float, float]] = {}
-    for size, (logins, cases) in figures.items():
+    for size, (logins, cases, after) in figures.items():
         login, case = statistics.median(logins), statistics.median(cases)
         medians[size] = (login, case)
+        signed = statistics.median(after)
         rows.append(("login painted", f"{size:,}", login * 1e3, login / window))
         rows.append(("first case painted", f"{size:,}", case * 1e3, case / window))
+        rows.append(("(sign-in to first case)", f"{size:,}", signed * 1e3, signed / window))
     print_table(("fresh process to", "cases", "median ms", "x empty window"), rows)
     login10k, case10k = medians[SIZES[0]]
     print(verdict("login painted / empty window (10,000)", login10k / window, 3, at_most=True))
