@@ -30,9 +30,10 @@ def main(argv: list[str]) -> int:
         for name, summary in sorted(benchmarks.items()):
             print(f"{name:<{width}}  {summary}")
         return 0
-    # Options (`--million`) go to the benchmarks named with them that take options.
-    options = [arg for arg in argv if arg.startswith("-")]
-    argv = [arg for arg in argv if not arg.startswith("-")]
+    # Options (`--million --runs 7`: from the first argument starting with "-" on) go to
+    # the benchmarks named before them, which must take options.
+    first = next((n for n, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    argv, options = argv[:first], argv[first:]
     unknown = [name for name in argv if name not in benchmarks]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(benchmarks))}")
