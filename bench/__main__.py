@@ -1,8 +1,10 @@
-"""`python -m bench` lists the benchmarks; `python -m bench NAME [NAME ...]` runs them."""
+"""`python -m bench` lists the benchmarks; `python -m bench NAME [NAME ...]` runs them
+(`python -m bench startup --million`: options go to the benchmarks that take them)."""
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from pathlib import Path
@@ -28,13 +30,21 @@ def main(argv: list[str]) -> int:
         for name, summary in sorted(benchmarks.items()):
             print(f"{name:<{width}}  {summary}")
         return 0
+    # Options (`--million --runs 7`: from the first argument starting with "-" on) go to
+    # the benchmarks named before them, which must take options.
+    first = next((n for n, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    argv, options = argv[:first], argv[first:]
     unknown = [name for name in argv if name not in benchmarks]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(benchmarks))}")
         return 2
     for name in argv:
         print(f"== {name}: {benchmarks[name]}")
-        importlib.import_module(f"bench.{name}").run()
+        run = importlib.import_module(f"bench.{name}").run
+        if options and not inspect.signature(run).parameters:
+            print(f"{name} takes no options (given: {' '.join(options)})")
+            return 2
+        run(options) if options else run()
     return 0
 
 

@@ -21,9 +21,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import StoreError
 
-class StoreError(Exception):
-    """A known database problem (locked, corrupt, full disk) as opposed to a bug."""
+__all__ = ["SessionSource", "StoreError", "sqlite_engine", "store_error"]
 
 
 def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from app.cli.options import add_global_options
 from app.cli.passwords import MISSING, PasswordMissing, new_password
 from app.demo.cases import CASE_COUNT, DemoLogin, seed_demo
 from app.demo.logins import logins_banner, save_logins
@@ -53,19 +54,7 @@ COMMAND_MODULES: list[str] = [
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (the GUI options live here too, so `--help` lists all)."""
     parser = argparse.ArgumentParser(prog="veil", description="Veil case-review workstation")
-    parser.add_argument(
-        "--data-dir", help="local store folder (default: $VEIL_DATA_DIR or the per-user data dir)"
-    )
-    parser.add_argument(
-        "--smoke",
-        action="store_true",
-        help="start offscreen on a temporary store, decide one case, quit",
-    )
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        help="write everything down to DEBUG to <data dir>/logs/veil.log (default: warnings)",
-    )
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = sub.add_parser("import", help="import reports (JSONL or CSV) with their media")

@@ -17,13 +17,13 @@ nothing beyond OpenCV and numpy, which Veil already has.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from app.imaging.decode import decode_for_display
-from app.imaging.media import MediaError
-from app.imaging.video import VideoReader
+# OpenCV and the decoders load when a hash is first computed: the review folds need only
+# to_signed, and they are imported whenever a store opens (before the first case shows).
 
 HASH_BITS = 64
 NEAR_DUPLICATE_DISTANCE = 10
@@ -34,6 +34,9 @@ DECODE_SIDE = 256
 
 def phash(picture: np.ndarray) -> int:
     """The 64-bit pHash of an RGB or grayscale uint8 picture, as an unsigned int."""
+    import cv2
+    import numpy as np
+
     gray = picture if picture.ndim == 2 else cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY)
     small = cv2.resize(gray, (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
     block = cv2.dct(small)[:8, :8].flatten()
@@ -52,6 +55,10 @@ def media_hashes(path: Path, kind: str) -> list[tuple[int, int]]:
     Media that cannot be decoded gets no hashes: it is still imported, and the viewer
     says why it cannot be shown.
     """
+    from app.imaging.decode import decode_for_display
+    from app.imaging.media import MediaError
+    from app.imaging.video import VideoReader
+
     try:
         if kind == "video":
             with VideoReader(path, DECODE_SIDE) as reader:

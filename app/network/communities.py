@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from app.network.coaction import KINDS, Cancelled, CancelledError
@@ -57,6 +56,8 @@ def find_clusters(
     cancelled: Cancelled | None = None,
 ) -> list[Cluster]:
     """Louvain communities of at least `min_cluster` accounts, heaviest first."""
+    import networkx as nx  # 0.3 s of imports: loaded when a graph is first clustered
+
     net = nx.Graph()
     net.add_weighted_edges_from(
         zip(graph.a.tolist(), graph.b.tolist(), graph.score.tolist(), strict=True)

@@ -11,12 +11,15 @@ import functools
 import hashlib
 import ssl
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from app.log.events import EventRecord, verified_payload_json
 from app.sync.trust import HubTrust, PinMismatch, TrustError
+
+if TYPE_CHECKING:
+    # httpx (with the rich/click CLI it loads) is 0.15 s of imports: loaded when a hub
+    # client is first made, not when a workstation without a hub starts.
+    import httpx
 
 MAX_PUSH_EVENTS = 1000
 
@@ -118,6 +121,8 @@ class HubClient:
             context = trust.ssl_context() or _tls_context()
         except TrustError as exc:
             raise HubUntrusted(str(exc)) from None
+        import httpx
+
         self._http = httpx.Client(
             base_url=base_url, timeout=timeout, transport=transport, verify=context
         )
@@ -268,6 +273,8 @@ class HubClient:
         return self._call(method, path, **kwargs).json()
 
     def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         headers = dict(kwargs.pop("headers", None) or {})
         if auth and self.token is not None:
             headers["authorization"] = f"Bearer {self.token}"
@@ -307,6 +314,8 @@ def _certificate_problem(exc: BaseException) -> ssl.SSLCertVerificationError | N
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
     """httpx's default verifying TLS context, built once per process (each costs ~40 ms)."""
+    import httpx
+
     return httpx.create_ssl_context()
 
 

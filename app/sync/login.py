@@ -8,7 +8,9 @@ while the network is gone.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 
 from app.domain.people import AccountError, Accounts, AuthError, Reviewer, Role, hash_password
 from app.log.clock import iso
@@ -24,6 +26,26 @@ from app.sync.client import (
 from app.sync.link import HubLink, LinkError
 from app.sync.trust import HubTrust
 from db.models import User
+
+# A fresh data dir started with this set binds to that hub.
+HUB_URL_ENV = "VEIL_HUB_URL"
+
+
+def hub_workstation(store: LocalStore) -> bool:
+    """Whether this data dir syncs with a hub; a fresh one binds to $VEIL_HUB_URL (a data
+    dir with offline work stays as it is: the demo is never sent to a hub)."""
+    link = HubLink(store.data_dir)
+    url = os.environ.get(HUB_URL_ENV)
+    if link.url is None and url:
+        with contextlib.suppress(LinkError):
+            connect(store, link, url)
+    return link.url is not None
+
+
+def accounts_for(store: LocalStore) -> Accounts | HubAccounts:
+    """Who checks a login: the hub (offline: its local copy), or the local accounts."""
+    link = HubLink(store.data_dir)
+    return HubAccounts(store, link) if link.url is not None else Accounts(store)
 
 
 class HubAccounts:

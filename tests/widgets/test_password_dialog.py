@@ -95,10 +95,13 @@ def test_the_first_start_banner_says_where_the_logins_are_and_how_to_change_them
     from app.cli import main as cli
     from widgets.shell import application
 
-    def small(store: LocalStore, policy_set: PolicySet, progress: Progress) -> list[DemoLogin]:
-        return cli.seed_everything(store, policy_set, progress, cases=8, days=1)
+    seed = cli.seed_everything
 
-    monkeypatch.setattr(application, "seed_everything", small)
+    def small(store: LocalStore, policy_set: PolicySet, progress: Progress) -> list[DemoLogin]:
+        return seed(store, policy_set, progress, cases=8, days=1)
+
+    # The start-up imports the seeder only on a first start, from app.cli.main.
+    monkeypatch.setattr(cli, "seed_everything", small)
     store = application.open_workstation_store(tmp_path / "first", policies)
     store.close()
     out = capsys.readouterr().out

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel
 
 from app.domain.people import Role
@@ -18,10 +20,13 @@ from app.incidents.matcher import contain
 from app.incidents.severity import bundled_severities
 from app.log.changes import Change
 from app.qa.people import team
-from widgets.incidents.window import IncidentsWindow
 from widgets.shell.actions import ActionSpec
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The incident room loads when first opened.
+    from widgets.incidents.window import IncidentsWindow
 
 
 class IncidentRoom:
@@ -43,6 +48,8 @@ class IncidentRoom:
 
     def show_room(self) -> IncidentsWindow:
         """The incident room (made on first use, kept)."""
+        from widgets.incidents.window import IncidentsWindow
+
         if self.room is None:
             categories = sorted(p.id for p in self.window.desk.policies)
             people = [p.username for p in team(self.store)]

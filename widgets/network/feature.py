@@ -3,11 +3,16 @@ and leads opens the investigation workspace (one per main window, kept)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.domain.people import Role
-from widgets.network.workspace import InvestigationWorkspace
 from widgets.shell.actions import ActionSpec
-from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The workspace (its graph view, numpy layouts) loads when first opened.
+    from widgets.network.workspace import InvestigationWorkspace
+    from widgets.shell.main_window import MainWindow
 
 
 class NetworkTools:
@@ -20,6 +25,8 @@ class NetworkTools:
 
     def show_workspace(self) -> InvestigationWorkspace:
         """Open (or raise) the investigation workspace."""
+        from widgets.network.workspace import InvestigationWorkspace
+
         desk = self.window.desk
         if self.workspace is None:
             self.workspace = InvestigationWorkspace(

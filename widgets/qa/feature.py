@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -29,18 +29,13 @@ from app.qa.gold_sets import GoldSets
 from app.qa.people import display_names, team, team_words
 from app.qa.rules import QaRules
 from app.qa.secret import lead_secret
-from widgets.dashboard import DashboardWindow
-from widgets.qa.audit_view import AuditView
-from widgets.qa.calibration import CalibrationDialog, CalibrationVoteDialog
-from widgets.qa.feedback import FeedbackDialog
-from widgets.qa.gold import GoldSetDialog
-from widgets.qa.reports import write_report
-from widgets.qa.review import BlindReviewWindow
-from widgets.qa.rules import QaRulesDialog
 from widgets.shell.actions import ActionSpec
 from widgets.shell.errors import show_failure
 from widgets.shell.main_window import MainWindow
 from widgets.shell.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from widgets.dashboard import DashboardWindow
 
 
 class LeadTools:
@@ -61,16 +56,22 @@ class LeadTools:
 
     def show_feedback(self) -> None:
         """The reviewer's own audited decisions."""
+        from widgets.qa.feedback import FeedbackDialog
+
         words = team_words(self.store, self.policies)
         FeedbackDialog(feedback_for(self.store, self.person), words, self.window).exec()
 
     def show_calibration_calls(self) -> None:
         """The calibration cases waiting for this person's call."""
+        from widgets.qa.calibration import CalibrationVoteDialog
+
         calibration = Calibration(self.store, self.policies, self.person)
         CalibrationVoteDialog(calibration, self.store, self.runner, self.window).exec()
 
     def show_audit_trail(self) -> None:
         """The audit trail (leads: everything; analysts: their cases)."""
+        from widgets.qa.audit_view import AuditView
+
         words = team_words(self.store, self.policies)
         trail = AuditTrail(self.store, self.person, words)
         self._show("audit", lambda: AuditView(trail, display_names(self.store)))
@@ -104,6 +105,8 @@ class LeadTools:
         def done(summary: str) -> None:
             self._drawing = False
             self.window.statusBar().showMessage(summary, 10000)
+            from widgets.qa.review import BlindReviewWindow
+
             review = self.windows.get("review")
             if isinstance(review, BlindReviewWindow):
                 review.reload(review.current)
@@ -114,12 +117,16 @@ class LeadTools:
 
     def show_review(self) -> None:
         """The QA work list with blind re-review (draws first)."""
+        from widgets.qa.review import BlindReviewWindow
+
         desk = BlindReview(self.store, self.policies, self.person)
         self._show("review", lambda: BlindReviewWindow(desk, self.store, self.runner))
         self.run_draw()
 
     def show_rules(self) -> None:
         """Per-queue QA rules and gold rates."""
+        from widgets.qa.rules import QaRulesDialog
+
         rules = QaRules(self.store)
 
         def draw() -> None:
@@ -130,11 +137,15 @@ class LeadTools:
 
     def show_gold(self) -> None:
         """The gold set manager."""
+        from widgets.qa.gold import GoldSetDialog
+
         gold = GoldSets(self.store, self.policies, self.person)
         GoldSetDialog(gold, self.store, self.run_draw, self.window).exec()
 
     def show_calibration(self) -> None:
         """The lead's calibration sessions."""
+        from widgets.qa.calibration import CalibrationDialog
+
         calibration = Calibration(self.store, self.policies, self.person)
         people = [p.username for p in team(self.store) if p.username != self.person.username]
         words = team_words(self.store, self.policies)
@@ -142,6 +153,9 @@ class LeadTools:
 
     def show_dashboard(self) -> None:
         """The team dashboard."""
+        # The dashboard and its charts load when a lead first opens it.
+        from widgets.dashboard import DashboardWindow
+
         queues = [q.id for q in self.desk.queues]
         self._show(
             "dashboard",
@@ -161,6 +175,8 @@ class LeadTools:
     # --- exports from the dashboard ---------------------------------------------------
 
     def _export_menu(self, dashboard: QWidget) -> QMenu:
+        from widgets.dashboard import DashboardWindow
+
         menu = QMenu(dashboard)
         assert isinstance(dashboard, DashboardWindow)
         menu.addAction("Decisions (CSV)…", lambda: self._export_csv(dashboard, "decisions"))
@@ -194,6 +210,8 @@ class LeadTools:
             return
         path = _ask_path(dashboard, "veil-qa-report.pdf", "PDF (*.pdf)")
         if path is not None:
+            from widgets.qa.reports import write_report
+
             write_report(dashboard.data, path, dashboard.words)
             dashboard.status.setText(f"QA report written to {path}")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.people import AuthError, Reviewer
+if TYPE_CHECKING:
+    # The login window is painted before the store (and SQLAlchemy) is loaded.
+    from app.domain.people import Reviewer
+
+OPENING = "Opening the local store…"
 
 
 class Authenticator(Protocol):
@@ -29,15 +33,20 @@ class Authenticator(Protocol):
 
 
 class LoginDialog(QDialog):
-    """User name and password; `reviewer` is set when accepted."""
+    """User name and password; `reviewer` is set when accepted.
+
+    The dialog can be shown before the store is open (`accounts` None): the person types
+    meanwhile, and a sign-in asked for before `set_accounts` is checked as soon as it comes.
+    """
 
     def __init__(
-        self, accounts: Authenticator, last_user: str = "", parent: QWidget | None = None
+        self, accounts: Authenticator | None, last_user: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle("Veil — sign in")
         self._accounts = accounts
+        self._pending = False
         self.reviewer: Reviewer | None = None
         self.username = QLineEdit(last_user)
         self.username.setObjectName("username")
@@ -48,7 +57,7 @@ class LoginDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.try_login)
         self.username.returnPressed.connect(self.password.setFocus)
-        self.error = QLabel("")
+        self.error = QLabel("" if accounts is not None else OPENING)
         self.error.setObjectName("loginError")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -69,8 +78,28 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         (self.password if last_user else self.username).setFocus()
 
+    @property
+    def ready(self) -> bool:
+        """Whether logins can be checked (the store is open)."""
+        return self._accounts is not None
+
+    def set_accounts(self, accounts: Authenticator) -> None:
+        """The store is open: check logins from now on (one already asked for, at once)."""
+        self._accounts = accounts
+        if self.error.text() == OPENING:
+            self.error.setText("")
+        if self._pending:
+            self._pending = False
+            self.try_login()
+
     def try_login(self) -> None:
         """Check the credentials; accept, or say that they are wrong."""
+        from app.domain.people import AuthError
+
+        if self._accounts is None:
+            self._pending = True  # checked by set_accounts, once the store is open
+            self.error.setText(OPENING)
+            return
         try:
             self.reviewer = self._accounts.authenticate(
                 self.username.text().strip(), self.password.text()

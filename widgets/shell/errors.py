@@ -1,6 +1,6 @@
 """What the user sees when something fails: logged with its traceback, told in words.
 
-Known store problems (db.engine.StoreError: the database is locked, damaged, or the disk is
+Known store problems (db.errors.StoreError: the database is locked, damaged, or the disk is
 full) read differently from bugs, but neither is swallowed. `guarded` wraps a window's
 actions; `excepthook` catches whatever still escapes into the event loop.
 """
@@ -15,7 +15,7 @@ from types import TracebackType
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.engine import StoreError
+from db.errors import StoreError
 
 log = logging.getLogger(__name__)
 

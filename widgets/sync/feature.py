@@ -8,20 +8,21 @@ that works alone shows "offline: no hub configured" and offers Team > Hub settin
 
 from __future__ import annotations
 
-import contextlib
-import os
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from app.domain.kinds import EventKind
-from app.domain.people import Accounts, Reviewer, Role
+from app.domain.people import Reviewer, Role
 from app.log.changes import Change
 from app.log.store import LocalStore
 from app.review.adjudication import Adjudication
 from app.sync.engine import SyncEngine, SyncReport
-from app.sync.link import HubLink, LinkError
-from app.sync.login import HubAccounts, connect
+from app.sync.link import HubLink
+
+# Re-exported: they moved to app.sync.login, which the start-up opens the store with.
+from app.sync.login import HUB_URL_ENV as HUB_URL_ENV
+from app.sync.login import accounts_for as accounts_for
+from app.sync.login import hub_workstation as hub_workstation
 from app.sync.worker import LOGIN_NEEDED, NOT_CONFIGURED, SyncStatus, SyncWorker
 from widgets.review.adjudication import ConflictPanel
 from widgets.shell.actions import ActionSpec
@@ -32,7 +33,6 @@ from widgets.sync.quarantine import QuarantineDialog
 from widgets.sync.status import SyncBridge, SyncIndicator, SyncProgress
 from widgets.sync.work_ahead import WorkAheadDialog
 
-HUB_URL_ENV = "VEIL_HUB_URL"
 # The share of the window's height the Conflicts panel opens with.
 CONFLICTS_SHARE = 0.42
 # The kinds that can put a case into conflict or settle one.
@@ -45,23 +45,6 @@ CONFLICT_KINDS = frozenset(
 def install(window: MainWindow) -> None:
     """Add the hub's menu entries, indicator and worker to the window."""
     HubFeature(window)
-
-
-def hub_workstation(store: LocalStore) -> bool:
-    """Whether this data dir syncs with a hub; a fresh one binds to $VEIL_HUB_URL (a data
-    dir with offline work stays as it is: the demo is never sent to a hub)."""
-    link = HubLink(store.data_dir)
-    url = os.environ.get(HUB_URL_ENV)
-    if link.url is None and url:
-        with contextlib.suppress(LinkError):
-            connect(store, link, url)
-    return link.url is not None
-
-
-def accounts_for(store: LocalStore) -> Accounts | HubAccounts:
-    """Who checks a login: the hub (offline: its local copy), or the local accounts."""
-    link = HubLink(store.data_dir)
-    return HubAccounts(store, link) if link.url is not None else Accounts(store)
 
 
 class HubFeature(QObject):
