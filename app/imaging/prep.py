@@ -36,12 +36,18 @@ class MediaUnavailable(Exception):
 
 
 def prepare_media(
-    blobs: BlobStore, sha256: str, pipeline: FilterPipeline, max_side: int = DISPLAY_MAX_SIDE
+    blobs: BlobStore,
+    sha256: str,
+    pipeline: FilterPipeline,
+    max_side: int = DISPLAY_MAX_SIDE,
+    name: str | None = None,
 ) -> PreparedMedia:
-    """Verify the blob, decode it at display size and filter it; MediaUnavailable if not."""
+    """Verify the blob, decode it at display size and filter it; MediaUnavailable if not.
+
+    `name`, the file name it was reported under, lets a lying name be noted."""
     try:
         source = blobs.source(sha256)
-        decoded = decode_for_display(source, max_side)
+        decoded = decode_for_display(source, max_side, name)
     except BlobLocked as exc:
         raise MediaUnavailable(f"{exc}") from exc
     except BlobCorrupt as exc:
