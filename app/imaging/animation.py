@@ -41,6 +41,8 @@ class AnimationReader:
     def __init__(self, path: MediaInput, max_side: int = 2048) -> None:
         self._file = open_media(path)
         self._label = "picture"
+        self._max_side = max_side
+        self._kept = FrameCache(MAX_ANIMATION_BYTES)
         try:
             mime = sniff.sniff_bytes(self._file.read(sniff.HEAD_BYTES))
             self._label = sniff.label(mime)
@@ -53,6 +55,7 @@ class AnimationReader:
             w, h = self._im.size
             self.source_size = (h, w) if self._orientation >= 5 else (w, h)
             self.frame_count = max(1, int(getattr(self._im, "n_frames", 1)))
+            self.read(0)  # proves the file decodes; WebP gives its frame duration only now
             duration = float(self._im.info.get("duration") or 0)
             self.fps: float | None = 1000 / duration if duration > 0 else None
         except MediaError:
@@ -61,8 +64,6 @@ class AnimationReader:
         except Exception as exc:
             self._file.close()
             raise MediaError(reason_for(exc, self._label)) from exc
-        self._max_side = max_side
-        self._kept = FrameCache(MAX_ANIMATION_BYTES)
 
     def read(self, index: int) -> np.ndarray:
         """Frame `index` (0-based) as display-sized RGB; MediaError if it cannot be read."""
