@@ -25,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 
 from app.imaging import sniff
 from app.imaging.media import (
+    MAX_ANIMATION_FRAMES,
     DecodedMedia,
     MediaError,
     MediaInput,
@@ -55,12 +56,14 @@ def sniff_mime(path: MediaInput) -> str:
 
 
 def decode_for_display(
-    path: MediaInput, max_side: int = 2048, name: str | None = None
+    path: MediaInput, max_side: int = 2048, name: str | None = None, first_only: bool = False
 ) -> DecodedMedia:
     """Display-sized RGB frames of an image, animation or video; MediaError if unusable.
 
     `name` is the file name the media was reported under when `path` does not carry it
     (a blob in the store): a name that lies about the content is noted either way.
+    `first_only` decodes an animation's first frame only (its count is still the file's):
+    the viewer steps through the rest on demand.
     """
     if max_side < 1:
         raise ValueError(f"max_side must be positive, got {max_side}")
@@ -75,7 +78,7 @@ def decode_for_display(
             raise MediaError(_with_note(f"{found}, not reviewable media", mismatch))
         raise MediaError(mismatch or f"unsupported type: {found}, not an image or video")
     try:
-        media = _decode(path, mime, max_side)
+        media = _decode(path, mime, max_side, 1 if first_only else MAX_ANIMATION_FRAMES)
     except MediaError as exc:
         raise MediaError(_with_note(exc.reason, mismatch)) from exc
     except Exception as exc:
@@ -88,7 +91,7 @@ def _with_note(reason: str, note: str | None) -> str:
     return f"{reason} ({note})" if note else reason
 
 
-def _decode(path: MediaInput, mime: str, max_side: int) -> DecodedMedia:
+def _decode(path: MediaInput, mime: str, max_side: int, max_frames: int) -> DecodedMedia:
     if mime.startswith("video/"):
         with VideoReader(path, max_side) as video:
             return DecodedMedia(
@@ -105,7 +108,7 @@ def _decode(path: MediaInput, mime: str, max_side: int) -> DecodedMedia:
         size = sniff.header_size(f, mime)
     if size is not None:
         check_pixels(*size, pixel_limit(mime))
-    return decode_picture(path, mime, max_side)
+    return decode_picture(path, mime, max_side, max_frames)
 
 
 def reason_for(exc: Exception, label: str) -> str:

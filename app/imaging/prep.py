@@ -47,7 +47,7 @@ def prepare_media(
     `name`, the file name it was reported under, lets a lying name be noted."""
     try:
         source = blobs.source(sha256)
-        decoded = decode_for_display(source, max_side, name)
+        decoded = decode_for_display(source, max_side, name, first_only=True)
     except BlobLocked as exc:
         raise MediaUnavailable(f"{exc}") from exc
     except BlobCorrupt as exc:

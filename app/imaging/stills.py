@@ -64,14 +64,19 @@ _ORIENT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def decode_picture(source: MediaInput, mime: str, max_side: int) -> DecodedMedia:
-    """Decode an image or animation to display size; Pillow's errors pass through."""
+def decode_picture(
+    source: MediaInput, mime: str, max_side: int, max_frames: int = MAX_ANIMATION_FRAMES
+) -> DecodedMedia:
+    """Decode an image or animation to display size; Pillow's errors pass through.
+
+    An animation keeps at most `max_frames` frames (the viewer asks for one and steps
+    through the rest with AnimationReader); its frame_count is always the file's."""
     with open_media(source) as f, Image.open(f, formats=[PIL_FORMATS[mime]]) as im:
         check_pixels(*im.size, pixel_limit(mime))
         orientation = orientation_of(im)
         size = (im.height, im.width) if orientation >= 5 else im.size
         if is_animation(im):
-            frames, fps = _animation(im, max_side, orientation)
+            frames, fps = _animation(im, max_side, orientation, max_frames)
             count = getattr(im, "n_frames", len(frames))
             return DecodedMedia("animation", frames, size, count, fps, False, mime)
         frame = _still(im, max_side, orientation)
@@ -94,12 +99,12 @@ def _still(im: Image.Image, max_side: int, orientation: int) -> np.ndarray:
 
 
 def _animation(
-    im: Image.Image, max_side: int, orientation: int
+    im: Image.Image, max_side: int, orientation: int, max_frames: int
 ) -> tuple[list[np.ndarray], float | None]:
     frames: list[np.ndarray] = []
     durations: list[float] = []
     kept_bytes = decoded_pixels = 0
-    for index in range(min(MAX_ANIMATION_FRAMES, getattr(im, "n_frames", 1))):
+    for index in range(max(1, min(max_frames, MAX_ANIMATION_FRAMES, getattr(im, "n_frames", 1)))):
         im.seek(index)
         check_pixels(*im.size)  # a GIF frame may grow the canvas past its header's size
         target = fit_size(*im.size, max_side)

@@ -8,7 +8,6 @@ from io import BytesIO
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -22,44 +21,15 @@ from app.imaging.media import MediaError
 from app.imaging.media_types import sniff_media
 from app.imaging.video import VideoReader
 
-from .corpus import photo, write_video
+from .corpus import index_of, numbered, photo, write_no_length, write_video
 
 VIDEO_FRAMES = 150
-
-
-def numbered(index: int, size: tuple[int, int] = (64, 48)) -> np.ndarray:
-    """A BGR frame showing its index in binary: column b white when bit b is set."""
-    w, h = size
-    frame = np.zeros((h, w, 3), np.uint8)
-    for bit in range(8):
-        if index >> bit & 1:
-            frame[:, bit * 8 : bit * 8 + 8] = 255
-    return frame
-
-
-def index_of(rgb: np.ndarray) -> int:
-    """The index numbered() drew (decoded frames are display-sized, same 64 x 48)."""
-    return sum(1 << bit for bit in range(8) if rgb[24, bit * 8 + 4].mean() > 128)
-
-
-def strip_duration(mkv: bytes) -> bytes:
-    """The Matroska file with its Segment Duration replaced by a Void element of the same
-    length: what a browser's MediaRecorder writes, a stream with no length."""
-    at = mkv.find(b"\x44\x89\x88")  # Duration, 8-byte float
-    assert at > 0
-    return mkv[:at] + b"\xec\x89" + bytes(9) + mkv[at + 11 :]
 
 
 @pytest.fixture(scope="module")
 def no_length(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """150 numbered frames in a Matroska file whose container gives no length."""
-    path = tmp_path_factory.mktemp("nolength") / "recorded.mkv"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25.0, (64, 48))
-    for index in range(VIDEO_FRAMES):
-        writer.write(numbered(index))
-    writer.release()
-    path.write_bytes(strip_duration(path.read_bytes()))
-    return path
+    return write_no_length(tmp_path_factory.mktemp("nolength") / "recorded.mkv", VIDEO_FRAMES)
 
 
 def test_a_video_without_length_is_counted_to_its_end(no_length: Path) -> None:
@@ -108,6 +78,13 @@ def test_animations_step_to_every_frame_and_report_counts(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(animated(fmt))
+    first = decode_for_display(path, first_only=True)  # what the viewer prepares
+    assert (first.kind, len(first.frames), first.frame_count, first.fps) == (
+        "animation",
+        1,
+        6,
+        20.0,
+    )
     with AnimationReader(path) as reader:
         assert (reader.frame_count, reader.fps) == (6, 20.0)
         assert [index_of(reader.read(i)) for i in (0, 1, 2, 3, 4, 5, 2, 0)] == [

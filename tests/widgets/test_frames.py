@@ -15,11 +15,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.domain.policies import PolicySet
-from app.imaging.pipeline import resolve_pipeline
+from app.imaging.decode import decode_for_display
+from app.imaging.pipeline import DEFAULT_PIPELINE, resolve_pipeline
 from app.review.intake import Intake
 from db.models import Case
-from widgets.media.media_view import CanvasState
+from tests.imaging.corpus import index_of, write_no_length
+from widgets.media.media_view import CanvasState, MediaView
+from widgets.media.video_panel import VideoPanel
 from widgets.shell.main_window import MainWindow
+from widgets.shell.tasks import InlineTaskRunner
 
 FRAMES = 10
 SIZE = (160, 120)
@@ -107,3 +111,26 @@ def test_every_animation_frame_is_reachable_by_keyboard_and_painted_filtered(
     qtbot.keyClick(window.queue, Qt.Key.Key_Period)
     qtbot.keyClick(window.queue, Qt.Key.Key_Comma)
     qtbot.waitUntil(lambda: panel.position == FRAMES - 2, timeout=5000)
+
+
+def test_every_frame_of_a_video_without_length_is_reachable_in_the_panel(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    clip = write_no_length(tmp_path / "recorded.mkv", 150)
+    decoded = decode_for_display(clip, first_only=True)
+    assert decoded.frame_count == 150  # counted on this (worker) call, not the container's
+    runner = InlineTaskRunner()
+    media = MediaView(None, runner)  # type: ignore[arg-type]  # frames come from the panel
+    panel = VideoPanel(media, runner)
+    qtbot.addWidget(media)
+    qtbot.addWidget(panel)
+    panel.load(clip, DEFAULT_PIPELINE, decoded.fps, decoded.frame_count, None)
+    assert panel.storyboard_size() == 8
+    for n in range(1, 150):
+        panel.step(1)
+        assert panel.position == n
+        assert media._raw is not None and index_of(media._raw) == n
+    assert panel.status.text().startswith("frame 150 / 150")
+    panel.step(-1)
+    assert index_of(media._raw) == 148
+    panel.unload()
