@@ -7,8 +7,11 @@ mismatch is reported in DecodedMedia.notes; a name that promises media the file 
 hold (text named .png) is a MediaError whose reason names the mismatch.
 
 Pictures are checked against the 100 MP limit from their header before any decoder
-allocates; JPEGs decode through libjpeg's DCT scaling; EXIF orientation is applied;
-transparent areas show over neutral gray. Videos give their first frame (see video.py).
+allocates; JPEGs decode through libjpeg's DCT scaling, which is why a JPEG header may
+claim up to 400 MP (a 144 MP camera photo is decoded at 1/8); EXIF orientation is
+applied; transparent areas show over neutral gray. Videos give their first frame and a
+frame count, counted to the end when the container has none (see video.py). Files that
+are plainly documents (PDF) are named as such.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from app.imaging.decode import decode_for_display
 from app.imaging.pipeline import DEFAULT_PIPELINE, resolve_pipeline
 from app.review.intake import Intake
 from db.models import Case
-from tests.imaging.corpus import index_of, write_no_length
+from tests.imaging.corpus import index_of, write_no_length, write_video
 from widgets.media.media_view import CanvasState, MediaView
 from widgets.media.video_panel import VideoPanel
 from widgets.shell.main_window import MainWindow
@@ -111,6 +111,16 @@ def test_every_animation_frame_is_reachable_by_keyboard_and_painted_filtered(
     qtbot.keyClick(window.queue, Qt.Key.Key_Period)
     qtbot.keyClick(window.queue, Qt.Key.Key_Comma)
     qtbot.waitUntil(lambda: panel.position == FRAMES - 2, timeout=5000)
+
+    # A video named .jpg: the header keeps the name's mismatch next to the frame count.
+    write_video(tmp_path / "holiday.jpg.mp4", 5, (64, 48)).rename(tmp_path / "holiday.jpg")
+    feed.write_text(json.dumps(row | {"external_id": "named-2", "media": ["holiday.jpg"]}))
+    assert Intake(desk.store, policies, "intake").import_file(feed, tmp_path).created
+    with desk.store.transaction() as session:
+        case_id = session.scalars(select(Case.case_id).where(Case.external_id == "named-2")).one()
+    view.show_case(desk.detail(case_id), policy, resolve_pipeline(policy.filters, 2))
+    qtbot.waitUntil(lambda: view.media.state is CanvasState.READY, timeout=10000)
+    assert "video, 5 frames · type mismatch: named .jpg but contains MP4" in view.filters.text()
 
 
 def test_every_frame_of_a_video_without_length_is_reachable_in_the_panel(
