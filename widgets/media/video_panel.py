@@ -221,7 +221,10 @@ class VideoPanel(QWidget):
         self._wanted = index
         stepper, pipeline = self._stepper, self._pipeline
         self._runner.submit(
-            lambda: stepper.frame(pipeline, index), self._show_step, self._failed, owner=self
+            lambda: stepper.frame(pipeline, index),
+            lambda frame: self._show_step(stepper, frame),
+            lambda error: self._failed(error) if stepper is self._stepper else None,
+            owner=self,
         )
 
     def speed(self) -> float:
@@ -242,9 +245,9 @@ class VideoPanel(QWidget):
             return
         self._show_frame(item)
 
-    def _show_step(self, frame: Frame) -> None:
-        if frame[0] != self._wanted:
-            return  # a later step was asked for meanwhile
+    def _show_step(self, stepper: _Stepper, frame: Frame) -> None:
+        if stepper is not self._stepper or frame[0] != self._wanted:
+            return  # another item is shown now, or a later step was asked for meanwhile
         self._wanted = None
         self._show_frame(frame)
 
