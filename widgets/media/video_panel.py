@@ -166,7 +166,10 @@ class VideoPanel(QWidget):
         self._update_position()
         self._clear_storyboard()
         self._runner.submit(
-            lambda: _storyboard(item, pipeline), self._show_storyboard, _no_storyboard, owner=self
+            lambda: _storyboard(item, pipeline),
+            lambda board: self._show_storyboard(board) if item is self._item else None,
+            _no_storyboard,
+            owner=self,
         )
         self.show()
 
