@@ -41,5 +41,11 @@ def _check_one(path: Path) -> str:
     elapsed_ms = (time.perf_counter() - start) * 1000
     w, h = media.source_size
     dh, dw = frame.shape[:2]
-    line = f"ok  {path}  {media.kind} {w}x{h} -> {dw}x{dh}  filter {elapsed_ms:.1f} ms"
-    return "  ".join([line, *media.notes])
+    line = f"ok  {path}  {media.kind} {w}x{h} -> {dw}x{dh}"
+    frames = [] if media.kind == "image" else [frame_count_text(media.frame_count)]
+    return "  ".join([line, *frames, f"filter {elapsed_ms:.1f} ms", *media.notes])
+
+
+def frame_count_text(count: int) -> str:
+    """'24 frames' (or '1 frame'), for check lines and the case header."""
+    return f"{count:,} frame{'s' if count != 1 else ''}"

@@ -7,8 +7,11 @@ mismatch is reported in DecodedMedia.notes; a name that promises media the file 
 hold (text named .png) is a MediaError whose reason names the mismatch.
 
 Pictures are checked against the 100 MP limit from their header before any decoder
-allocates; JPEGs decode through libjpeg's DCT scaling; EXIF orientation is applied;
-transparent areas show over neutral gray. Videos give their first frame (see video.py).
+allocates; JPEGs decode through libjpeg's DCT scaling, which is why a JPEG header may
+claim up to 400 MP (a 144 MP camera photo is decoded at 1/8); EXIF orientation is
+applied; transparent areas show over neutral gray. Videos give their first frame and a
+frame count, counted to the end when the container has none (see video.py). Files that
+are plainly documents (PDF) are named as such.
 """
 
 from __future__ import annotations
@@ -17,13 +20,22 @@ import logging
 import struct
 import zlib
 from dataclasses import replace
+from pathlib import PurePath
 from typing import BinaryIO
 
 import cv2
 from PIL import Image, UnidentifiedImageError
 
 from app.imaging import sniff
-from app.imaging.media import DecodedMedia, MediaError, MediaInput, check_pixels, open_media
+from app.imaging.media import (
+    MAX_ANIMATION_FRAMES,
+    DecodedMedia,
+    MediaError,
+    MediaInput,
+    check_pixels,
+    open_media,
+    pixel_limit,
+)
 from app.imaging.stills import decode_picture
 from app.imaging.video import VideoReader
 
@@ -33,38 +45,56 @@ _log = logging.getLogger(__name__)
 # Errors decoders raise on hostile or damaged input; anything else is our bug, logged.
 _DECODER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error, cv2.error)
 _BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+# Files that are plainly not media: named as what they are, never as "text" or "unknown".
+_DOCUMENTS = frozenset({sniff.PDF})
 
 
 def sniff_mime(path: MediaInput) -> str:
     """The MIME type the file's first bytes show ("application/x-empty" when empty)."""
     with _open(path) as f:
         try:
-            return sniff.sniff_bytes(f.read(32))
+            return sniff.sniff_bytes(f.read(sniff.HEAD_BYTES))
         except OSError as exc:
             raise MediaError(f"cannot read file: {exc.strerror or exc}") from None
 
 
-def decode_for_display(path: MediaInput, max_side: int = 2048) -> DecodedMedia:
-    """Display-sized RGB frames of an image, animation or video; MediaError if unusable."""
+def decode_for_display(
+    path: MediaInput, max_side: int = 2048, name: str | None = None, first_only: bool = False
+) -> DecodedMedia:
+    """Display-sized RGB frames of an image, animation or video; MediaError if unusable.
+
+    `name` is the file name the media was reported under when `path` does not carry it
+    (a blob in the store): a name that lies about the content is noted either way.
+    `first_only` decodes an animation's first frame only (its count is still the file's):
+    the viewer steps through the rest on demand.
+    """
     if max_side < 1:
         raise ValueError(f"max_side must be positive, got {max_side}")
     mime = sniff_mime(path)
-    mismatch = sniff.extension_mismatch(path.suffix, mime)
+    suffix = PurePath(name).suffix if name is not None else path.suffix
+    mismatch = sniff.extension_mismatch(suffix, mime)
     if mime == sniff.EMPTY:
         raise MediaError("file is empty")
     if not mime.startswith(("image/", "video/")):
         found = sniff.label(mime)
+        if mime in _DOCUMENTS:
+            raise MediaError(_with_note(f"{found}, not reviewable media", mismatch))
         raise MediaError(mismatch or f"unsupported type: {found}, not an image or video")
     try:
-        media = _decode(path, mime, max_side)
-    except MediaError:
-        raise
+        media = _decode(path, mime, max_side, 1 if first_only else MAX_ANIMATION_FRAMES)
+    except MediaError as exc:
+        raise MediaError(_with_note(exc.reason, mismatch)) from exc
     except Exception as exc:
-        raise MediaError(_reason(exc, sniff.label(mime))) from exc
-    return replace(media, notes=(mismatch,)) if mismatch else media
+        raise MediaError(_with_note(reason_for(exc, sniff.label(mime)), mismatch)) from exc
+    return replace(media, notes=(mismatch, *media.notes)) if mismatch else media
 
 
-def _decode(path: MediaInput, mime: str, max_side: int) -> DecodedMedia:
+def _with_note(reason: str, note: str | None) -> str:
+    """A refusal keeps the name's mismatch: it often explains why the file fails."""
+    return f"{reason} ({note})" if note else reason
+
+
+def _decode(path: MediaInput, mime: str, max_side: int, max_frames: int) -> DecodedMedia:
     if mime.startswith("video/"):
         with VideoReader(path, max_side) as video:
             return DecodedMedia(
@@ -75,15 +105,17 @@ def _decode(path: MediaInput, mime: str, max_side: int) -> DecodedMedia:
                 video.fps,
                 video.has_audio,
                 mime,
+                video.notes,
             )
     with _open(path) as f:
         size = sniff.header_size(f, mime)
     if size is not None:
-        check_pixels(*size)
-    return decode_picture(path, mime, max_side)
+        check_pixels(*size, pixel_limit(mime))
+    return decode_picture(path, mime, max_side, max_frames)
 
 
-def _reason(exc: Exception, label: str) -> str:
+def reason_for(exc: Exception, label: str) -> str:
+    """A decoder's exception as a reason a moderator can read."""
     message = str(exc).split(" (")[0] or type(exc).__name__
     if isinstance(exc, _BOMB):
         return f"decompression bomb: {message}"

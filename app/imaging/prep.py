@@ -59,14 +59,16 @@ def prepare_media(
     display: tuple[int, int] | None = None,
     *,
     wait_for_faces: bool = True,
+    name: str | None = None,
 ) -> PreparedMedia:
     """Verify the blob, decode it at display size and filter it; MediaUnavailable if not.
 
     display (w, h) is the area the picture is shown in; None filters the decoded frame.
+    `name`, the file name it was reported under, lets a lying name be noted.
     """
     try:
         source = blobs.source(sha256)
-        decoded = decode_for_display(source, max_side)
+        decoded = decode_for_display(source, max_side, name, first_only=True)
     except BlobLocked as exc:
         raise MediaUnavailable(f"{exc}") from exc
     except BlobCorrupt as exc:

@@ -14,6 +14,9 @@ from typing import BinaryIO
 EMPTY = "application/x-empty"
 UNKNOWN = "application/octet-stream"
 TEXT = "text/plain"
+PDF = "application/pdf"
+# Bytes sniff_bytes wants: the ISO box header's brand list (HEIF, AVIF) runs past 32.
+HEAD_BYTES = 64
 
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xff\xd8\xff", "image/jpeg"),
@@ -28,7 +31,12 @@ _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (4, b"moov", "video/quicktime"),
     (4, b"mdat", "video/quicktime"),
     (0, b"\x1aE\xdf\xa3", "video/x-matroska"),
+    (0, b"%PDF-", PDF),
 )
+# ISO base media files (MP4, QuickTime, HEIF, AVIF) name what they hold in the brands
+# of their first box: a still HEIF or AVIF picture is not a video.
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 
 LABELS = {
     "image/jpeg": "JPEG",
@@ -37,6 +45,9 @@ LABELS = {
     "image/bmp": "BMP",
     "image/tiff": "TIFF",
     "image/webp": "WebP",
+    "image/avif": "AVIF",
+    "image/heic": "HEIF/HEIC",
+    PDF: "PDF document",
     "video/x-msvideo": "AVI",
     "video/quicktime": "QuickTime",
     "video/mp4": "MP4",
@@ -53,6 +64,9 @@ _BY_EXTENSION = {
     ".bmp": "image/bmp",
     **dict.fromkeys((".tif", ".tiff"), "image/tiff"),
     ".webp": "image/webp",
+    ".avif": "image/avif",
+    **dict.fromkeys((".heic", ".heif", ".hif"), "image/heic"),
+    ".pdf": PDF,
     ".avi": "video/x-msvideo",
     **dict.fromkeys((".mp4", ".m4v", ".mov", ".3gp"), "video/mp4"),
     **dict.fromkeys((".mkv", ".webm"), "video/x-matroska"),
@@ -62,15 +76,34 @@ _SAME_FAMILY = {"video/quicktime": "video/mp4"}
 
 
 def sniff_bytes(head: bytes) -> str:
-    """MIME type of content starting with head (at least 32 bytes if the file has them)."""
+    """MIME type of content starting with head (HEAD_BYTES of it if the file has them)."""
     if not head:
         return EMPTY
     if head[:4] == b"RIFF":
         return {b"WEBP": "image/webp", b"AVI ": "video/x-msvideo"}.get(head[8:12], UNKNOWN)
+    if head[4:8] == b"ftyp" and (picture := _iso_picture(head)):
+        return picture
     for offset, magic, mime in _MAGIC:
         if head[offset : offset + len(magic)] == magic:
             return mime
     return TEXT if _looks_like_text(head) else UNKNOWN
+
+
+def _iso_picture(head: bytes) -> str | None:
+    """image/avif or image/heic when an ISO file's brands say so, else None."""
+    size = int.from_bytes(head[:4], "big")
+    box = head[8 : max(8, min(size, len(head)))]
+    # The major brand, then (after the minor version) the compatible ones.
+    brands = {box[:4]} | {box[i : i + 4] for i in range(8, len(box) - 3, 4)}
+    if brands & _AVIF_BRANDS:
+        return "image/avif"
+    # A video that also declares a HEIF brand stays a video (its major brand says so).
+    if box[:4] in _HEIF_BRANDS or (brands & _HEIF_BRANDS and box[:4] not in _VIDEO_BRANDS):
+        return "image/heic"
+    return None
+
+
+_VIDEO_BRANDS = frozenset({b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"qt  ", b"M4V ", b"3gp4"})
 
 
 def label(mime: str) -> str:

@@ -21,9 +21,20 @@ import numpy as np
 
 from app.imaging import sniff
 from app.imaging.faces import Box, detect_faces
-from app.imaging.media import MediaError, MediaInput, check_pixels, open_media
+from app.imaging.media import (
+    MAX_COUNTED_FRAMES,
+    FrameCache,
+    MediaError,
+    MediaInput,
+    check_pixels,
+    open_media,
+    spread,
+)
 from app.imaging.pipeline import FilterPipeline
 from app.imaging.scale import fit_size, shrink_to
+
+# Frames kept for stepping back in a video that cannot seek (about 40 frames at 720p).
+_RECENT_BYTES = 112 * 1024 * 1024
 
 
 class VideoReader:
@@ -31,24 +42,44 @@ class VideoReader:
 
     One user at a time: the decoder has a single read position (filtered_frames owns it
     while it runs). Raises MediaError when the file cannot be played at all.
+
+    A container that gives no length (a browser-recorded WebM, a live MKV) can neither
+    say how many frames it holds nor seek: it is read to its end once, here, to count
+    them (at most MAX_COUNTED_FRAMES, with a note in `notes` either way), and frames are
+    then reached by reading forward, recent ones kept for stepping back. Pass the count
+    (`frame_count`) when it is already known to skip the counting.
     """
 
-    def __init__(self, path: MediaInput, max_side: int = 2048) -> None:
+    def __init__(
+        self, path: MediaInput, max_side: int = 2048, frame_count: int | None = None
+    ) -> None:
         self.path = path
         self._stream: BinaryIO | None = None
-        if isinstance(path, Path):
-            self._cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
-        else:
-            # An encrypted blob: FFmpeg reads the in-memory decrypting reader directly.
-            self._stream = open_media(path)
-            self._cap = cv2.VideoCapture(self._stream, cv2.CAP_FFMPEG, [])  # type: ignore[call-overload]
+        self._cap = self._open()
+        self._recent = FrameCache(_RECENT_BYTES)
+        self.notes: tuple[str, ...] = ()
         try:
-            self._probe(max_side)
+            self._probe(max_side, frame_count)
         except BaseException:
             self.close()
             raise
 
-    def _probe(self, max_side: int) -> None:
+    def _open(self) -> cv2.VideoCapture:
+        if isinstance(self.path, Path):
+            return cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
+        # An encrypted blob: FFmpeg reads the in-memory decrypting reader directly.
+        if self._stream is not None:
+            self._stream.close()
+        self._stream = open_media(self.path)
+        return cv2.VideoCapture(self._stream, cv2.CAP_FFMPEG, [])  # type: ignore[call-overload]
+
+    def _rewind(self) -> None:
+        """Back to frame 0 by opening again (a stream without a length cannot seek)."""
+        self._cap.release()
+        self._cap = self._open()
+        self._next = 0
+
+    def _probe(self, max_side: int, frame_count: int | None) -> None:
         if not self._cap.isOpened():
             raise MediaError("corrupt video: the container cannot be opened")
         w, h = self._count(cv2.CAP_PROP_FRAME_WIDTH), self._count(cv2.CAP_PROP_FRAME_HEIGHT)
@@ -65,8 +96,30 @@ class VideoReader:
         if self._first is None:
             raise MediaError("video has no frames")
         # The container's count can be missing or an estimate; at least one frame decoded.
-        self.frame_count = max(1, self._count(cv2.CAP_PROP_FRAME_COUNT))
+        container = self._count(cv2.CAP_PROP_FRAME_COUNT)
+        self.seekable = container > 0
+        if frame_count is not None:
+            self.frame_count = max(1, frame_count)
+        elif container:
+            self.frame_count = container
+        else:
+            self.frame_count = self._count_to_end()
         self.has_audio = _probe_audio(self.path)
+
+    def _count_to_end(self) -> int:
+        counted = 1  # frame 0, decoded by the probe
+        while counted < MAX_COUNTED_FRAMES and self._cap.grab():
+            counted += 1
+        more = counted >= MAX_COUNTED_FRAMES and self._cap.grab()
+        self._rewind()
+        if more:
+            self.notes = (
+                f"no length in the container: counting stopped at the {MAX_COUNTED_FRAMES:,}"
+                "-frame cap, later frames are not shown",
+            )
+        else:
+            self.notes = (f"no length in the container: {counted:,} frames counted to the end",)
+        return counted
 
     def _count(self, prop: int) -> int:
         value = self._cap.get(prop)
@@ -85,10 +138,14 @@ class VideoReader:
         if index == 0 and self._first is not None:
             first, self._first = self._first, None
             return first
+        if (kept := self._recent.get(index)) is not None:
+            return kept
         self._seek(index)
-        frame = self._grab()
+        frame = self._grab() if self._next == index else None
         if frame is None:
             raise MediaError(f"corrupt video: frame {index} of {self.frame_count} cannot be read")
+        if not self.seekable:
+            self._recent.put(index, frame)
         return frame
 
     def frames(self) -> Iterator[np.ndarray]:
@@ -108,10 +165,8 @@ class VideoReader:
 
     def keyframes(self, n: int) -> list[tuple[int, np.ndarray]]:
         """A storyboard: up to n (index, frame) pairs spread evenly over the video."""
-        last = self.frame_count - 1
-        indices = sorted({round(i * last / max(1, n - 1)) for i in range(max(0, n))})
         board = []
-        for index in indices:
+        for index in spread(self.frame_count, n):
             try:
                 board.append((index, self.read(index)))
             except MediaError:
@@ -133,9 +188,18 @@ class VideoReader:
         self.close()
 
     def _seek(self, index: int) -> None:
-        if index != self._next:
+        if index == self._next:
+            return
+        if self.seekable:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, index)
             self._next = index
+            return
+        if index < self._next:
+            self._rewind()
+        # Forward by decoding without converting (grab); a failed grab leaves _next short
+        # of index, and the read that follows reports the frame as unreadable.
+        while self._next < index and self._cap.grab():
+            self._next += 1
 
     def _grab(self, *, rgb: bool = True) -> np.ndarray | None:
         ok, bgr = self._cap.read()
@@ -149,7 +213,7 @@ class VideoReader:
 def _probe_audio(path: MediaInput) -> bool | None:
     try:
         with open_media(path) as f:
-            return sniff.probe_audio(f, sniff.sniff_bytes(f.read(32)))
+            return sniff.probe_audio(f, sniff.sniff_bytes(f.read(sniff.HEAD_BYTES)))
     except OSError:
         return None
 

@@ -151,3 +151,36 @@ def build_corpus(dir: Path) -> dict[str, Path]:
     paths["truncated_video"] = dir / "truncated.mp4"
     paths["truncated_video"].write_bytes(truncated[: len(truncated) // 2])
     return paths
+
+
+def numbered(index: int, size: tuple[int, int] = (64, 48)) -> np.ndarray:
+    """A BGR frame showing its index in binary: column b white when bit b is set."""
+    w, h = size
+    frame = np.zeros((h, w, 3), np.uint8)
+    for bit in range(8):
+        if index >> bit & 1:
+            frame[:, bit * 8 : bit * 8 + 8] = 255
+    return frame
+
+
+def index_of(rgb: np.ndarray) -> int:
+    """The index numbered() drew (decoded frames are display-sized, same 64 x 48)."""
+    return sum(1 << bit for bit in range(8) if rgb[24, bit * 8 + 4].mean() > 128)
+
+
+def strip_duration(mkv: bytes) -> bytes:
+    """The Matroska file with its Segment Duration replaced by a Void element of the same
+    length: what a browser's MediaRecorder writes, a stream with no length."""
+    at = mkv.find(b"\x44\x89\x88")  # Duration, 8-byte float
+    assert at > 0
+    return mkv[:at] + b"\xec\x89" + bytes(9) + mkv[at + 11 :]
+
+
+def write_no_length(path: Path, frames: int) -> Path:
+    """`frames` numbered frames (64 x 48, MJPG) in a Matroska file with no length."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25.0, (64, 48))
+    for index in range(frames):
+        writer.write(numbered(index))
+    writer.release()
+    path.write_bytes(strip_duration(path.read_bytes()))
+    return path

@@ -13,7 +13,8 @@ from app.imaging.check import check_files
 from .corpus import SAMPLES
 
 OK_LINE = re.compile(
-    r"ok  (\S+)  (image|animation|video) (\d+)x(\d+) -> (\d+)x(\d+)  filter [\d.]+ ms"
+    r"ok  (\S+)  (image|animation|video) (\d+)x(\d+) -> (\d+)x(\d+)(?:  [\d,]+ frames?)?"
+    r"  filter [\d.]+ ms"
 )
 
 

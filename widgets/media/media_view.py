@@ -105,15 +105,17 @@ class MediaView(QWidget):
         """'lens' or 'hold' while a reveal is on, else None."""
         return self._reveal_mode
 
-    def show_item(self, sha256: str, pipeline: FilterPipeline) -> None:
-        """Start preparing an item; the placeholder shows until the filtered frame is ready."""
+    def show_item(self, sha256: str, pipeline: FilterPipeline, name: str | None = None) -> None:
+        """Start preparing an item; the placeholder shows until the filtered frame is ready.
+
+        `name` is the file name it was reported under (a lying name is noted)."""
         self._generation += 1
         generation = self._generation
         self._set(CanvasState.LOADING, "Preparing the filtered view…")
         display = self.display_size()
         self._runner.submit(
             lambda: prepare_media(
-                self._blobs, sha256, pipeline, display=display, wait_for_faces=False
+                self._blobs, sha256, pipeline, display=display, wait_for_faces=False, name=name
             ),
             lambda result: self._on_ready(generation, result),
             lambda error: self._on_error(generation, error),

@@ -1,8 +1,12 @@
-"""Video controls under the media canvas: opens paused, filtered storyboard, no audio.
+"""Frame controls under the media canvas, for videos and animated pictures alike: opens
+paused, filtered storyboard, stepping by key (, and .), no audio.
 
 Frames are decoded and filtered on a worker thread a few frames ahead; the UI thread only
-hands finished frames to the canvas on a timer. Audio is never played here: the panel
-says whether the item has an audio track, and `add_section` takes the listening panel.
+hands finished frames to the canvas on a timer. Stepping reads through one frame source
+kept open for the item (on workers, one at a time), so stepping through an animation or
+a video that cannot seek never decodes from the start again. Audio is never played here:
+the panel says whether the item has an audio track, and `add_section` takes the listening
+panel.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.imaging.frames import FrameSource, open_frames
 from app.imaging.media import MediaError, MediaInput
 from app.imaging.pipeline import FilterPipeline
-from app.imaging.video import PlaybackFilter, VideoReader
+from app.imaging.video import PlaybackFilter
 from widgets.media.media_view import MediaView
 from widgets.media.qimage import qimage_from_rgb
 from widgets.shell.tasks import TaskRunner
@@ -44,18 +49,54 @@ PLAY_MAX_SIDE = 1280
 Frame = tuple[int, np.ndarray, np.ndarray]
 
 
+class _Item:
+    """What the panel plays: where the frames come from, their kind and count."""
+
+    def __init__(self, path: MediaInput, kind: str, frame_count: int) -> None:
+        self.path, self.kind, self.frame_count = path, kind, frame_count
+
+    def open(self, max_side: int) -> FrameSource:
+        return open_frames(self.path, self.kind, max_side, self.frame_count)
+
+
+class _Stepper:
+    """One frame source for stepping, opened on first use; worker tasks take turns."""
+
+    def __init__(self, item: _Item) -> None:
+        self._item = item
+        self._lock = threading.Lock()
+        self._source: FrameSource | None = None
+        self._closed = False
+
+    def frame(self, pipeline: FilterPipeline, index: int) -> Frame:
+        with self._lock:
+            if self._closed:
+                raise MediaError("the item was closed")
+            if self._source is None:
+                self._source = self._item.open(PLAY_MAX_SIDE)
+            raw = self._source.read(index)
+        return index, pipeline.apply(raw), raw
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._source is not None:
+                self._source.close()
+                self._source = None
+
+
 class _Playback(threading.Thread):
     """Decodes and filters frames from `start` into a small queue until stopped."""
 
-    def __init__(self, path: MediaInput, pipeline: FilterPipeline, start: int) -> None:
+    def __init__(self, item: _Item, pipeline: FilterPipeline, start: int) -> None:
         super().__init__(daemon=True)
         self.frames: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=6)
         self.stop = threading.Event()
-        self._path, self._pipeline, self._start = path, pipeline, start
+        self._item, self._pipeline, self._start = item, pipeline, start
 
     def run(self) -> None:
         try:
-            with VideoReader(self._path, PLAY_MAX_SIDE) as reader:
+            with self._item.open(PLAY_MAX_SIDE) as reader:
                 playback = PlaybackFilter(self._pipeline)
                 for index in range(self._start, reader.frame_count):
                     raw = reader.read(index)
@@ -76,7 +117,8 @@ class _Playback(threading.Thread):
 
 
 class VideoPanel(QWidget):
-    """Play, pause, step, speed and a storyboard for the video shown in a MediaView."""
+    """Play, pause, step, speed and a storyboard for the video or animation shown in a
+    MediaView."""
 
     position_changed = Signal(int)
     loaded = Signal(object)  # the video's source, once its controls show
@@ -87,10 +129,14 @@ class VideoPanel(QWidget):
         self.setObjectName("videoPanel")
         self.setAccessibleName("Video controls")
         self._media, self._runner = media, runner
-        self._path: MediaInput | None = None
+        self._item: _Item | None = None
+        self._stepper: _Stepper | None = None
         self._pipeline: FilterPipeline | None = None
         self._playback: _Playback | None = None
+        # The frame asked for and not yet shown: steps count from it, late frames drop.
+        self._wanted: int | None = None
         self.position = 0
+        self.kind = "video"
         self.frame_count = 0
         self.fps = 12.0
         self._timer = QTimer(self)
@@ -110,24 +156,36 @@ class VideoPanel(QWidget):
         fps: float | None,
         frames: int,
         audio: bool | None,
+        kind: str = "video",
     ) -> None:
-        """Show controls for a video; it starts paused on its first (filtered) frame."""
-        self.stop()
-        self._path, self._pipeline = path, pipeline
+        """Show controls for a video or animation; it starts paused on its first frame."""
+        self.unload()
+        item = _Item(path, kind, frames)
+        self._item, self._stepper, self._pipeline = item, _Stepper(item), pipeline
         self.position, self.frame_count, self.fps = 0, frames, fps or 12.0
-        self.audio.setText(_audio_text(audio))
+        self._wanted = None
+        self.kind = kind
+        self.audio.setText("Animation: no sound" if kind == "animation" else _audio_text(audio))
         self._update_position()
         self._clear_storyboard()
         self._runner.submit(
-            lambda: _storyboard(path, pipeline), self._show_storyboard, _no_storyboard, owner=self
+            lambda: _storyboard(item, pipeline),
+            lambda board: self._show_storyboard(board) if item is self._item else None,
+            _no_storyboard,
+            owner=self,
         )
         self.show()
-        self.loaded.emit(path)
+        if kind == "video":  # an animation has no sound to listen to
+            self.loaded.emit(path)
 
     def unload(self) -> None:
         """No video: stop and hide."""
         self.stop()
-        self._path = None
+        self._item = None
+        if self._stepper is not None:
+            # Closing waits for a step in progress: on a worker, never on the UI thread.
+            self._runner.submit(self._stepper.close, _ignore, _ignore)
+            self._stepper = None
         self.hide()
         self.unloaded.emit()
 
@@ -146,10 +204,11 @@ class VideoPanel(QWidget):
 
     def play(self) -> None:
         """Play from the current frame, filtered, at the chosen speed."""
-        if self._path is None or self._pipeline is None or self.playing:
+        if self._item is None or self._pipeline is None or self.playing:
             return
         start = 0 if self.position >= self.frame_count - 1 else self.position
-        self._playback = _Playback(self._path, self._pipeline, start)
+        self._wanted = None
+        self._playback = _Playback(self._item, self._pipeline, start)
         self._playback.start()
         self._timer.start(max(5, int(1000 / (self.fps * self.speed()))))
         self.play_button.setText("Pause  (P)")
@@ -164,17 +223,23 @@ class VideoPanel(QWidget):
 
     def step(self, delta: int) -> None:
         """Pause and move one frame (or more) forward or back."""
-        self.seek(self.position + delta)
+        self.seek((self.position if self._wanted is None else self._wanted) + delta)
 
     def seek(self, index: int) -> None:
         """Pause and show frame `index` (filtered)."""
-        if self._path is None or self._pipeline is None:
+        if self._stepper is None or self._pipeline is None:
             return
         self.stop()
         index = max(0, min(index, self.frame_count - 1))
-        path, pipeline = self._path, self._pipeline
+        if index == self._wanted:
+            return
+        self._wanted = index
+        stepper, pipeline = self._stepper, self._pipeline
         self._runner.submit(
-            lambda: _one_frame(path, pipeline, index), self._show_frame, self._failed, owner=self
+            lambda: stepper.frame(pipeline, index),
+            lambda frame: self._show_step(stepper, frame),
+            lambda error: self._failed(error) if stepper is self._stepper else None,
+            owner=self,
         )
 
     def speed(self) -> float:
@@ -195,6 +260,12 @@ class VideoPanel(QWidget):
             return
         self._show_frame(item)
 
+    def _show_step(self, stepper: _Stepper, frame: Frame) -> None:
+        if stepper is not self._stepper or frame[0] != self._wanted:
+            return  # another item is shown now, or a later step was asked for meanwhile
+        self._wanted = None
+        self._show_frame(frame)
+
     def _show_frame(self, frame: Frame) -> None:
         index, filtered, raw = frame
         self.position = index
@@ -202,6 +273,7 @@ class VideoPanel(QWidget):
         self._update_position()
 
     def _failed(self, error: BaseException) -> None:
+        self._wanted = None
         reason = error.reason if isinstance(error, MediaError) else str(error)
         self.status.setText(f"Playback stopped: {reason}")
 
@@ -281,15 +353,13 @@ class VideoPanel(QWidget):
         return sum(1 for item in items if item is not None and item.widget() is not None)
 
 
-def _storyboard(path: MediaInput, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
-    with VideoReader(path, THUMB_SIDE) as reader:
+def _storyboard(item: _Item, pipeline: FilterPipeline) -> list[tuple[int, np.ndarray]]:
+    with item.open(THUMB_SIDE) as reader:
         return [(i, pipeline.apply(frame)) for i, frame in reader.keyframes(STORYBOARD_FRAMES)]
 
 
-def _one_frame(path: MediaInput, pipeline: FilterPipeline, index: int) -> Frame:
-    with VideoReader(path, PLAY_MAX_SIDE) as reader:
-        raw = reader.read(index)
-        return index, pipeline.apply(raw), raw
+def _ignore(_: object) -> None:
+    return None
 
 
 def _audio_text(audio: bool | None) -> str:

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from app.domain.policies import Policy
 from app.domain.words import case_number
+from app.imaging.check import frame_count_text
+from app.imaging.frames import MULTI_FRAME_KINDS
 from app.imaging.pipeline import FilterPipeline
 from app.review.reviewdesk import CaseDetail, MediaRef
 from app.wellbeing.masking import TermMask
@@ -91,7 +93,7 @@ class CaseView(QWidget):
         self.item_nav.setVisible(len(media) > 1)
         self.item_label.setText(f"item {self.item_index + 1} of {len(media)}")
         self.filters.setText(f"Filtered: {self.pipeline.describe()} · {item.kind}")
-        self.media.show_item(item.sha256, self.pipeline)
+        self.media.show_item(item.sha256, self.pipeline, item.filename)
 
     def current_item(self) -> MediaRef | None:
         """The media item on screen, if any."""
@@ -137,12 +139,24 @@ class CaseView(QWidget):
         if not self.media.hidden:
             self._view_started = time.monotonic()
         prepared, item = self.media.prepared, self.current_item()
-        if prepared is not None and item is not None and prepared.decoded.kind == "video":
-            decoded, source = prepared.decoded, prepared.source
-            if source is None:
-                return
+        if prepared is None or item is None:
+            return
+        decoded = prepared.decoded
+        # The header names what the file really is, how many frames it holds, and any
+        # finding (a lying name, a length counted because the container had none).
+        what = decoded.kind
+        if decoded.kind in MULTI_FRAME_KINDS:
+            what += f", {frame_count_text(decoded.frame_count)}"
+        line = " · ".join([f"Filtered: {prepared.pipeline.describe()}", what, *decoded.notes])
+        self.filters.setText(line)
+        if decoded.kind in MULTI_FRAME_KINDS and prepared.source is not None:
             self.video.load(
-                source, prepared.pipeline, decoded.fps, decoded.frame_count, decoded.has_audio
+                prepared.source,
+                prepared.pipeline,
+                decoded.fps,
+                decoded.frame_count,
+                decoded.has_audio,
+                decoded.kind,
             )
 
     # --- text masking -------------------------------------------------------------
